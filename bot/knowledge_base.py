@@ -1,0 +1,108 @@
+"""The live knowledge base: which snapshot answers questions now, and how it is replaced.
+
+Reloads are serialised by one lock and built in a worker thread; publishing swaps one reference,
+so questions keep being answered from the old snapshot until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from embeddings.build import build_snapshot
+from embeddings.encoder import Encoder
+from embeddings.snapshot import Snapshot
+from embeddings.store import EmbeddingCache, IndexMismatch, IndexStore
+from knowledge.loader import load_articles
+from knowledge.model import Problem
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadReport:
+    """What a rebuild did, for the admin who asked and for `reindex`."""
+
+    published: bool
+    articles: int = 0
+    passages: int = 0
+    embedded: int = 0
+    added: tuple[str, ...] = ()  # article titles
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
+    already_running: bool = False
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        knowledge_dir: Path,
+        data_dir: Path,
+        model: str,
+        build_encoder: Callable[[], Encoder],
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.knowledge_dir = Path(knowledge_dir)
+        self.model = model
+        self.store = IndexStore(data_dir)
+        self.cache = EmbeddingCache(Path(data_dir) / "embedding-cache.sqlite")
+        self._make_build_encoder = build_encoder
+        self._build_encoder: Encoder | None = None
+        self._today = today
+        self._build_lock = threading.Lock()
+        self._reload_lock = asyncio.Lock()
+        self.snapshot: Snapshot | None = None
+
+    def open(self) -> ReloadReport | None:
+        """Serve the published index if it fits the configured model; otherwise build one (once)."""
+        try:
+            self.snapshot = self.store.load(self.model)
+        except IndexMismatch as problem:
+            logger.warning("Rebuilding the index: %s", problem)
+        if self.snapshot is not None:
+            logger.info("Loaded index: %d passages from %d articles", self.snapshot.manifest.passages,
+                        self.snapshot.manifest.articles)
+            return None
+        return self.rebuild()
+
+    def rebuild(self) -> ReloadReport:
+        """Load, validate, build and publish; with any invalid article nothing is published."""
+        if not self._build_lock.acquire(blocking=False):
+            return ReloadReport(published=False, already_running=True)
+        try:
+            loaded = load_articles(self.knowledge_dir, today=self._today())
+            if loaded.problems:
+                return ReloadReport(published=False, articles=len(loaded.articles), problems=loaded.problems)
+            if self._build_encoder is None:
+                self._build_encoder = self._make_build_encoder()
+            snapshot, stats = build_snapshot(loaded.articles, self._build_encoder, self.cache)
+            self.store.publish(snapshot)
+            old = self.snapshot.articles if self.snapshot else {}
+            self.snapshot = snapshot  # the swap: one reference, atomic for every reader
+            new = snapshot.articles
+            return ReloadReport(
+                published=True,
+                articles=stats.articles,
+                passages=stats.passages,
+                embedded=stats.embedded,
+                added=tuple(sorted(new[slug].title for slug in new.keys() - old.keys())),
+                changed=tuple(sorted(new[s].title for s in new.keys() & old.keys() if new[s] != old[s])),
+                removed=tuple(sorted(old[slug].title for slug in old.keys() - new.keys())),
+                seconds=stats.seconds,
+            )
+        finally:
+            self._build_lock.release()
+
+    async def reload(self) -> ReloadReport:
+        """Rebuild off the event loop; a second reload while one runs is told so instead of queueing."""
+        if self._reload_lock.locked():
+            return ReloadReport(published=False, already_running=True)
+        async with self._reload_lock:
+            return await asyncio.to_thread(self.rebuild)

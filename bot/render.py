@@ -1,0 +1,78 @@
+"""Answers and declines as text a person reads: plain for the console, HTML for Telegram.
+
+Pure: builds strings (and, for Telegram, keyboard data) but never sends anything.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from bot.answer import Answer, Decline, Sentence, Source
+from bot.texts import text
+
+MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def format_date(day: date, lang: str) -> str:
+    return f"{day.day} {MONTHS.get(lang, MONTHS['id'])[day.month - 1]} {day.year}"
+
+
+def _paragraphs(sentences: Sequence[Sentence], escape: Callable[[str], str]) -> list[str]:
+    """Consecutive sentences of one source form a paragraph ending in its [n]; list items get bullets."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for i, sentence in enumerate(sentences):
+        piece = escape(sentence.text)
+        if sentence.text[-1:] not in ".!?:;\"')”":
+            piece = ("\n" if current else "") + "• " + piece + "\n"
+        current.append(piece)
+        last_of_source = i + 1 == len(sentences) or sentences[i + 1].source != sentence.source
+        if last_of_source:
+            joined = " ".join(current).replace("\n ", "\n").strip()
+            paragraphs.append(f"{joined} [{sentence.source}]")
+            current = []
+    return paragraphs
+
+
+def _source_lines(sources: Sequence[Source], lang: str, escape: Callable[[str], str], link: bool) -> list[str]:
+    lines = []
+    for source in sources:
+        when = f"{text(lang, 'as_of')} {format_date(source.as_of, lang)}"
+        line = f"[{source.number}] {escape(source.title)} ({when})"
+        if source.url:
+            url = escape(source.url)
+            line += f" — <a href=\"{url}\">{url}</a>" if link else f" — {source.url}"
+        lines.append(line)
+    return lines
+
+
+def to_plain(result: Answer | Decline) -> str:
+    """For the console chat and `ask`: the same content as Telegram gets, without markup."""
+    return _compose(result, escape=lambda s: s, bold=lambda s: s, link=False)
+
+
+def to_html(result: Answer | Decline) -> str:
+    """For Telegram's HTML parse mode: every piece of article and user text escaped."""
+    return _compose(result, escape=html.escape, bold=lambda s: f"<b>{s}</b>", link=True)
+
+
+def _compose(result: Answer | Decline, escape: Callable[[str], str], bold: Callable[[str], str], link: bool) -> str:
+    lang = result.lang
+    if isinstance(result, Answer):
+        body = _paragraphs(result.sentences, escape)
+    else:
+        body = [text(lang, "decline")]
+        if result.where_to_ask:
+            body.append(text(lang, "ask_here") + "\n" + bold(escape(result.contact_heading)))
+            body.extend(_paragraphs(result.where_to_ask, escape))
+    parts = ["\n\n".join(body)]
+    if result.sources:
+        parts.append(bold(text(lang, "sources") + ":") + "\n" + "\n".join(_source_lines(result.sources, lang, escape, link)))
+    return "\n\n".join(parts)

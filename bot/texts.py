@@ -1,0 +1,40 @@
+"""Every user-facing string of the bot's frame, Indonesian and English, in one place.
+
+Article text is never translated here: only the words around it.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "id": {
+        "sources": "Sumber",
+        "as_of": "per",
+        "decline": (
+            "Maaf, saya belum punya informasi yang cukup pasti untuk menjawab itu. Saya hanya menjawab soal kerja "
+            "di Jepang (SSW/Tokutei Ginou, magang, pelatihan BPVP) dari artikel yang sudah diperiksa, dan lebih "
+            "baik diam daripada menebak."
+        ),
+        "ask_here": "Silakan tanya ke saluran resmi ini:",
+        "no_index": "Basis pengetahuan belum siap. Coba lagi sebentar lagi.",
+        "related": "Pertanyaan terkait",
+        "check_official": "Selalu cek ulang ke sumber resmi sebelum membayar atau menandatangani apa pun.",
+    },
+    "en": {
+        "sources": "Sources",
+        "as_of": "as of",
+        "decline": (
+            "Sorry, I don't have information certain enough to answer that. I only answer questions about working "
+            "in Japan (SSW/Tokutei Ginou, internships, BPVP training) from checked articles, and I would rather "
+            "say so than guess."
+        ),
+        "ask_here": "Please ask an official channel:",
+        "no_index": "The knowledge base is not ready yet. Please try again shortly.",
+        "related": "Related questions",
+        "check_official": "Always double-check with an official source before you pay or sign anything.",
+    },
+}
+
+
+def text(lang: str, key: str) -> str:
+    """The string for a language; unknown languages fall back to Indonesian, our users' language."""
+    return TEXTS.get(lang, TEXTS["id"])[key]

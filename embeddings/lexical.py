@@ -1,0 +1,67 @@
+"""BM25 over Indonesian-stemmed tokens (bm25s), plus the per-token view the confidence score needs.
+
+Indonesian questions are poorly served by an English embedding model alone, and exact terms
+(N4, JFT, kaigo) matter, so keyword search is half of every retrieval.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+
+class LexicalIndex:
+    """A bm25s index and the document frequency of every token, for IDF-weighted query coverage."""
+
+    def __init__(self, retriever: bm25s.BM25, doc_freq: dict[str, int], size: int) -> None:
+        self._retriever = retriever
+        self._doc_freq = doc_freq
+        self.size = size
+
+    @classmethod
+    def build(cls, token_lists: Sequence[Sequence[str]]) -> LexicalIndex:
+        retriever = bm25s.BM25()  # Lucene variant, k1=1.5, b=0.75: bm25s' defaults, standard in the literature
+        # bm25s rejects an empty document list and empty documents; a placeholder token keeps rows aligned.
+        corpus = [list(tokens) or ["\u2205"] for tokens in token_lists] or [["\u2205"]]
+        retriever.index(corpus, show_progress=False)
+        doc_freq = Counter(token for tokens in token_lists for token in set(tokens))
+        return cls(retriever, dict(doc_freq), len(token_lists))
+
+    def idf(self, token: str) -> float:
+        """BM25's IDF; a token no document has gets the highest possible weight."""
+        df = self._doc_freq.get(token, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def token_scores(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
+        """BM25 score of every document for each known token; BM25 is a sum of these."""
+        scores = {}
+        for token in dict.fromkeys(tokens):
+            token_id = self._retriever.vocab_dict.get(token)
+            if token_id is not None and token in self._doc_freq:
+                scores[token] = self._retriever.get_scores_from_ids([token_id])
+        return scores
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for the whole query (repeated query tokens count once)."""
+        per_token = self.token_scores(tokens)
+        if not per_token:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.sum(list(per_token.values()), axis=0, dtype=np.float32)[: self.size]
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder / "bm25"))
+        (folder / "doc_freq.json").write_text(
+            json.dumps({"size": self.size, "doc_freq": self._doc_freq}, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        retriever = bm25s.BM25.load(str(folder / "bm25"))
+        stored = json.loads((folder / "doc_freq.json").read_text(encoding="utf-8"))
+        return cls(retriever, stored["doc_freq"], stored["size"])

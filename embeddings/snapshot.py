@@ -1,0 +1,129 @@
+"""An immutable, searchable knowledge base: passages plus both indexes, built once, never changed.
+
+Because a snapshot never changes, a reload builds a new one and swaps a single reference:
+questions already running finish on the old one, and no reader ever takes a lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.dense import DenseIndex
+from embeddings.encoder import Encoder
+from embeddings.fusion import reciprocal_rank_fusion, weighted_sum_fusion
+from embeddings.lexical import LexicalIndex
+from embeddings.query import Query
+from knowledge.model import Article, Passage
+
+TOP_K = 8  # passages handed to answer composition: enough for 2-3 cited sources and related questions
+CANDIDATES = 50  # taken from each index before fusion: recall@50 of either is ~0.95+ on tydiqa-id
+DENSE_WEIGHT = 0.3  # share of the dense score in fusion; chosen with `python -m bot eval` (README)
+METHODS = ("hybrid", "lexical", "dense", "rrf")
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What built an index: checked at load so a mismatched index is never served."""
+
+    model: str
+    dimension: int
+    passages: int
+    articles: int
+    corpus_hash: str
+    built_at: str
+    dense_kind: str
+    format: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    passage: Passage
+    score: float  # fused ranking score, 0..1 within this query
+    confidence: float  # IDF-weighted share of the question's concepts this passage contains, 0..1
+    lexical: float  # raw BM25 score
+    dense: float  # cosine similarity
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    manifest: Manifest
+    passages: tuple[Passage, ...]
+    articles: Mapping[str, Article]
+    lexical: LexicalIndex
+    dense: DenseIndex
+
+    def search(self, question: str, encoder: Encoder, k: int = TOP_K, method: str = "hybrid") -> list[Hit]:
+        return self.search_many([question], encoder, k, method)[0]
+
+    def search_many(
+        self, questions: Sequence[str], encoder: Encoder, k: int = TOP_K, method: str = "hybrid"
+    ) -> list[list[Hit]]:
+        """Search several questions with one encoder call: batching is what makes concurrent askers cheap."""
+        if method not in METHODS:
+            raise ValueError(f"unknown search method {method!r}: use one of {', '.join(METHODS)}")
+        queries = [Query.parse(question) for question in questions]
+        if not self.passages:
+            return [[] for _ in queries]
+        vectors = (
+            encoder.encode([query.expanded for query in queries])
+            if method != "lexical"
+            else np.zeros((len(queries), self.dense.vectors.shape[1]), dtype=np.float32)
+        )
+        return [self._search_one(query, vector, k, method) for query, vector in zip(queries, vectors)]
+
+    def _search_one(self, query: Query, vector: np.ndarray, k: int, method: str) -> list[Hit]:
+        per_token = self.lexical.token_scores(query.tokens)
+        bm25 = np.sum(list(per_token.values()), axis=0) if per_token else np.zeros(len(self.passages))
+        lexical_top = _top_positive(bm25, CANDIDATES)
+        dense_top: list[int] = []
+        if method != "lexical":
+            _, rows = self.dense.search(vector[None, :], CANDIDATES)
+            dense_top = [int(row) for row in rows[0] if row >= 0]
+        candidates = list(dict.fromkeys(lexical_top + dense_top))
+        cosine = dict(zip(candidates, (self.dense.vectors[candidates] @ vector).tolist())) if candidates else {}
+        lexical_scores = {row: float(bm25[row]) for row in candidates}
+
+        if method == "lexical":
+            ranked = [(row, lexical_scores[row]) for row in lexical_top]
+        elif method == "dense":
+            ranked = [(row, cosine[row]) for row in dense_top]
+        elif method == "rrf":
+            ranked = reciprocal_rank_fusion([lexical_top, dense_top])
+        else:
+            ranked = weighted_sum_fusion(lexical_scores, cosine, DENSE_WEIGHT)
+        return [
+            Hit(
+                passage=self.passages[row],
+                score=float(score),
+                confidence=_coverage(query, per_token, row, self.lexical),
+                lexical=lexical_scores.get(row, 0.0),
+                dense=float(cosine.get(row, 0.0)),
+            )
+            for row, score in ranked[:k]
+        ]
+
+
+def _top_positive(scores: np.ndarray, k: int) -> list[int]:
+    """Rows of the k highest scores above zero, best first (ties by row for a stable order)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+    return sorted(positive.tolist(), key=lambda row: (-scores[row], row))
+
+
+def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexical: LexicalIndex) -> float:
+    """How much of what was asked this passage speaks of: rare words weigh more, unknown words most.
+
+    This, not the fused score, decides whether to answer: a fused score is relative to the other
+    candidates, so even "resep nasi goreng" has a best passage; coverage says it shares no concept.
+    """
+    total = matched = 0.0
+    for token, alternatives in query.concepts:
+        weight = lexical.idf(token)
+        total += weight
+        if any(alt in per_token and per_token[alt][row] > 0 for alt in alternatives):
+            matched += weight
+    return matched / total if total else 0.0

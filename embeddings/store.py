@@ -1,0 +1,186 @@
+"""Snapshots on disk: versioned folders, an atomic CURRENT pointer, and the embedding cache.
+
+A version folder is written completely under a temporary name, then renamed; only after that is
+CURRENT replaced (os.replace is atomic). A reader therefore sees the old index or the new one,
+never half of one, even if the process is killed mid-build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.dense import DenseIndex
+from embeddings.lexical import LexicalIndex
+from embeddings.snapshot import Manifest, Snapshot
+from knowledge.model import Article, Passage
+
+logger = logging.getLogger(__name__)
+
+KEEP_VERSIONS = 2  # the live version and the one before it, for a quick manual roll-back
+
+
+class IndexMismatch(Exception):
+    """The index on disk was built by another model or is damaged; it must be rebuilt."""
+
+
+class IndexStore:
+    """The `index/` folder under BOT_DATA_DIR."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.root = Path(data_dir) / "index"
+
+    def current_version(self) -> str | None:
+        pointer = self.root / "CURRENT"
+        return pointer.read_text(encoding="utf-8").strip() or None if pointer.exists() else None
+
+    def publish(self, snapshot: Snapshot) -> str:
+        """Write the snapshot as a new version and make it current, atomically."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        version = snapshot.manifest.built_at.replace(":", "").replace("-", "") + "-" + snapshot.manifest.corpus_hash[:8]
+        staging = self.root / f".tmp-{version}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        _write_snapshot(staging, snapshot)
+        final = self.root / version
+        shutil.rmtree(final, ignore_errors=True)
+        staging.rename(final)
+        pointer_tmp = self.root / f".CURRENT-{os.getpid()}"
+        pointer_tmp.write_text(version, encoding="utf-8")
+        _fsync(pointer_tmp)
+        os.replace(pointer_tmp, self.root / "CURRENT")
+        self._remove_old_versions(keep=version)
+        return version
+
+    def load(self, expected_model: str) -> Snapshot | None:
+        """The current snapshot, or None if none was published; IndexMismatch if it cannot be trusted."""
+        version = self.current_version()
+        if version is None:
+            return None
+        folder = self.root / version
+        try:
+            snapshot = _read_snapshot(folder)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise IndexMismatch(f"index {version} is damaged ({type(error).__name__}: {error})") from error
+        if snapshot.manifest.model != expected_model:
+            raise IndexMismatch(
+                f"index {version} was built with {snapshot.manifest.model!r}, not the configured {expected_model!r}"
+            )
+        return snapshot
+
+    def _remove_old_versions(self, keep: str) -> None:
+        versions = sorted(path for path in self.root.iterdir() if path.is_dir() and not path.name.startswith("."))
+        for stale in [path for path in versions if path.name != keep][: max(0, len(versions) - KEEP_VERSIONS)]:
+            shutil.rmtree(stale, ignore_errors=True)
+        for leftover in self.root.glob(".tmp-*"):  # from a build that was killed halfway
+            if not leftover.name.endswith(f"-{os.getpid()}"):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
+    with open(folder / "passages.jsonl", "w", encoding="utf-8") as out:
+        for passage in snapshot.passages:
+            out.write(json.dumps(_passage_to_dict(passage), ensure_ascii=False) + "\n")
+    articles = [_article_to_dict(article) for article in snapshot.articles.values()]
+    (folder / "articles.json").write_text(json.dumps(articles, ensure_ascii=False), encoding="utf-8")
+    snapshot.dense.save(folder)
+    snapshot.lexical.save(folder)
+    # the manifest goes last: its presence marks a complete folder
+    (folder / "manifest.json").write_text(json.dumps(asdict(snapshot.manifest), indent=2), encoding="utf-8")
+    for path in folder.rglob("*"):
+        if path.is_file():
+            _fsync(path)
+
+
+def _read_snapshot(folder: Path) -> Snapshot:
+    manifest = Manifest(**json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
+    with open(folder / "passages.jsonl", encoding="utf-8") as lines:
+        passages = tuple(Passage(**json.loads(line)) for line in lines)
+    articles = {
+        item["slug"]: _article_from_dict(item)
+        for item in json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+    }
+    dense = DenseIndex.load(folder)
+    lexical = LexicalIndex.load(folder)
+    if not (len(passages) == manifest.passages == len(dense.vectors) == lexical.size):
+        raise ValueError(f"{folder.name}: passage counts disagree between manifest and files")
+    if dense.vectors.shape[1] != manifest.dimension:
+        raise ValueError(f"{folder.name}: vector dimension {dense.vectors.shape[1]} != manifest {manifest.dimension}")
+    return Snapshot(manifest, passages, articles, lexical, dense)
+
+
+def _passage_to_dict(passage: Passage) -> dict:
+    return {name: getattr(passage, name) for name in ("id", "article", "title", "section", "text")}
+
+
+def _article_to_dict(article: Article) -> dict:
+    return {
+        "slug": article.slug, "title": article.title, "body": article.body, "sources": list(article.sources),
+        "as_of": article.as_of.isoformat(), "lang": article.lang, "topics": list(article.topics),
+    }
+
+
+def _article_from_dict(item: Mapping) -> Article:
+    return Article(
+        slug=item["slug"], title=item["title"], body=item["body"], sources=tuple(item["sources"]),
+        as_of=date.fromisoformat(item["as_of"]), lang=item["lang"], topics=tuple(item["topics"]),
+    )
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+class EmbeddingCache:
+    """Vectors keyed by (model, text hash), so a rebuild embeds only new or edited passages."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings ("
+                " model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL,"
+                " PRIMARY KEY (model, text_hash))"
+            )
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection per call: each build runs in its own thread."""
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:  # commits, or rolls back on error
+                yield db
+        finally:
+            db.close()
+
+    def get_many(self, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._connect() as db:
+            for start in range(0, len(text_hashes), 500):  # SQLite's bound-parameter limit
+                chunk = list(text_hashes[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                    [model, *chunk],
+                )
+                found.update((text_hash, np.frombuffer(blob, dtype=np.float32)) for text_hash, blob in rows)
+        return found
+
+    def put_many(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        with self._connect() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES (?, ?, ?)",
+                [(model, text_hash, np.asarray(vector, dtype=np.float32).tobytes()) for text_hash, vector in items],
+            )

@@ -1,0 +1,128 @@
+"""Article → Passages: whole sentences under one heading, sized for retrieval, with content-derived ids.
+
+Separate from the loader so the passage size can be tuned (by `python -m bot eval`) without touching
+how files are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from knowledge.model import Article, Passage
+from knowledge.text import split_sentences
+
+# Passage size in words. Long enough that a passage states a fact with its context (an SSW fee
+# and what it covers), short enough that the 256-token MiniLM window sees all of it and that a
+# cited passage reads in one glance on a phone. MAX_WORDS + MIN_WORDS is the hard ceiling for a
+# passage that absorbed a short remainder.
+MIN_WORDS = 40
+MAX_WORDS = 180
+
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_TABLE_RULE = re.compile(r"[\s|:-]*")  # "|---|:---:|" separates a table's header from its rows
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
+
+Section = tuple[str, list[str]]  # (heading, blocks of plain text: paragraphs, list items, table rows)
+
+
+def split_into_passages(article: Article) -> list[Passage]:
+    """Retrieval ranks passages, not articles: each must stand alone under its heading."""
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    for heading, blocks in sections(article.body):
+        sentences = [(block, s) for block, text in enumerate(blocks) for s in split_sentences(text)]
+        for chunk in _pack(sentences):
+            text = _join(chunk)
+            passage_id = _passage_id(article.slug, heading, text, seen)
+            passages.append(Passage(passage_id, article.slug, article.title, heading, text))
+    return passages
+
+
+def sections(markdown: str) -> list[Section]:
+    """Markdown → (heading, plain-text blocks); passages never cross a heading, so each has one."""
+    lines = markdown.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if first < len(lines) and lines[first].startswith("# "):
+        lines = lines[first + 1:]  # the title line: the Article already carries the title
+    found: list[Section] = [("", [])]
+    paragraph: list[str] = []
+
+    def end_block() -> None:
+        if paragraph:
+            found[-1][1].append(_inline_to_text(" ".join(paragraph)))
+            paragraph.clear()
+
+    for line in lines:
+        stripped = line.strip()
+        heading = _HEADING.match(stripped)
+        if heading and len(heading.group(1)) in (2, 3):
+            end_block()
+            found.append((_inline_to_text(heading.group(2)), []))
+        elif not stripped or stripped.startswith("```") or _TABLE_RULE.fullmatch(stripped):
+            end_block()
+        elif heading or stripped.startswith("|"):
+            end_block()  # a minor heading or a table row is a block of its own
+            paragraph.append(heading.group(2) if heading else stripped.replace("|", " "))
+            end_block()
+        elif _LIST_ITEM.match(stripped):
+            end_block()  # each item is its own sentence; a wrapped line below continues it
+            paragraph.append(_LIST_ITEM.sub("", stripped, count=1))
+        else:
+            paragraph.append(stripped)  # a wrapped line continues its paragraph, as in Markdown
+    end_block()
+    return [(heading, [b for b in blocks if b]) for heading, blocks in found if any(blocks)]
+
+
+def _inline_to_text(text: str) -> str:
+    """Indexes and answers want words, not Markdown markers; link targets stay as citations."""
+    text = _LINK.sub(r"\1 (\2)", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    return " ".join(text.replace("`", "").split())
+
+
+def _pack(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Greedy packing of whole sentences; a short remainder joins the passage before it."""
+    chunks: list[list[tuple[int, str]]] = []
+    for item in sentences:
+        if chunks and _words(chunks[-1]) + _words([item]) <= MAX_WORDS:
+            chunks[-1].append(item)
+        else:
+            chunks.append([item])
+    merged: list[list[tuple[int, str]]] = []
+    for chunk in chunks:
+        if merged and _words(chunk) < MIN_WORDS and _words(merged[-1]) + _words(chunk) <= MAX_WORDS + MIN_WORDS:
+            merged[-1] = merged[-1] + chunk
+        else:
+            merged.append(chunk)
+    return merged
+
+
+def _words(chunk: list[tuple[int, str]]) -> int:
+    return sum(len(sentence.split()) for _, sentence in chunk)
+
+
+def _join(chunk: list[tuple[int, str]]) -> str:
+    """Sentences of one block share a line; a new block starts a new line, as in the source."""
+    text = chunk[0][1]
+    for (previous, _), (block, sentence) in zip(chunk, chunk[1:]):
+        text += (" " if block == previous else "\n") + sentence
+    return text
+
+
+def _passage_id(slug: str, heading: str, text: str, seen: set[str]) -> str:
+    """Same text, same id: an edit re-embeds only the passages it touched."""
+    repeat = 0
+    while (passage_id := _digest(slug, heading, text, repeat)) in seen:
+        repeat += 1  # the same passage twice under one heading still needs ids of its own
+    seen.add(passage_id)
+    return passage_id
+
+
+def _digest(slug: str, heading: str, text: str, repeat: int) -> str:
+    parts = (slug, heading, text, str(repeat)) if repeat else (slug, heading, text)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -1,0 +1,287 @@
+"""Article files → Articles, with every defect reported as a Problem instead of raised.
+
+`parse_article` is pure so an admin's upload is checked before it is written; `load_articles` is the
+only function of the knowledge side that touches the disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import urlsplit
+
+import frontmatter
+import yaml
+
+from knowledge.cleaner import clean_news_text
+from knowledge.model import TOPICS, Article, LoadResult, Problem
+from knowledge.text import detect_language, split_sentences
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_LANGUAGES = ("id", "en")
+
+# Below this an article is a stub: no passage would carry enough context to answer anything.
+MIN_BODY_WORDS = 20
+
+# A title made from a news text's first sentence: long enough to recognise, short enough for a button.
+TITLE_WORDS = 12
+
+# "key: value" lines that may open a .txt news text, mapped to the article field they fill.
+_TXT_HEADER_KEYS = {
+    "title": "title", "judul": "title",
+    "source": "sources", "sumber": "sources", "url": "sources",
+    "date": "as_of", "tanggal": "as_of", "as_of": "as_of",
+    "topics": "topics", "topik": "topics",
+    "lang": "lang",
+}
+_TXT_HEADER = re.compile(rf"\s*({'|'.join(_TXT_HEADER_KEYS)})\s*:\s*(.*)", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
+_DATE_DMY = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")  # "22/4/2024", as Indonesian sites write it
+
+
+class _Invalid(ValueError):
+    """A field value a person must correct; its message is the reason shown to them."""
+
+
+def parse_article(filename: str, text: str, *, today: date) -> tuple[Article | None, tuple[Problem, ...]]:
+    """Check one file's text completely, so its author sees every problem in one go."""
+    name = PurePath(filename).name
+    path = PurePath(name)
+    text = text.replace("\r\n", "\n")
+    problems: list[Problem] = []
+    if not _SLUG.fullmatch(path.stem):
+        problems.append(Problem(name, "filename", (
+            f"{path.stem!r} cannot be an article id: use lower-case letters, digits and hyphens, "
+            "e.g. syarat-ssw.md")))
+    if path.suffix.lower() == ".md":
+        fields, more = _markdown_fields(name, text, today)
+    elif path.suffix.lower() == ".txt":
+        fields, more = _news_fields(name, text, today)
+    else:
+        return None, (Problem(name, "filename", "only .md articles and .txt news text are accepted"),)
+    problems += more
+    if problems:
+        return None, tuple(problems)
+    return Article(slug=path.stem, **fields), ()
+
+
+def load_articles(folder: Path, *, today: date) -> LoadResult:
+    """Read a knowledge folder; any problem anywhere is reported together with all the others."""
+    paths = sorted(
+        path for path in folder.iterdir()
+        if path.is_file() and path.suffix.lower() in (".md", ".txt")
+        and not path.name.startswith((".", "_")) and path.name.lower() != "readme.md"
+    )
+    parsed: list[tuple[str, Article | None]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")  # tolerate the BOM some Windows editors add
+        except UnicodeDecodeError as error:
+            problems.append(Problem(path.name, "encoding", (
+                f"not UTF-8 text (byte {error.start} cannot be read): save the file as UTF-8")))
+            parsed.append((path.name, None))
+            continue
+        article, found = parse_article(path.name, text, today=today)
+        problems += found
+        parsed.append((path.name, article))
+    problems += _clashes(parsed)
+    failed = {problem.file for problem in problems}
+    articles = tuple(article for name, article in parsed if article and name not in failed)
+    return LoadResult(articles=articles, problems=tuple(problems))
+
+
+def _clashes(parsed: list[tuple[str, Article | None]]) -> list[Problem]:
+    """Slugs key passages and citations, titles name sources: both must be unique across files."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for name, article in parsed:
+        by_slug[PurePath(name).stem].append(name)
+        if article:
+            by_title[article.title.casefold()].append(name)
+    return [
+        *_each_of(by_slug, "filename", "same name as {}: rename one, the file name is the article's id"),
+        *_each_of(by_title, "title", "same title as {}: give each article its own so citations can be told apart"),
+    ]
+
+
+def _each_of(groups: dict[str, list[str]], field: str, reason: str) -> Iterable[Problem]:
+    """Report a clash on every file involved: which of them is the right one is the author's call."""
+    for names in groups.values():
+        if len(names) > 1:
+            for name in names:
+                yield Problem(name, field, reason.format(", ".join(other for other in names if other != name)))
+
+
+# --- .md: YAML front matter ---------------------------------------------------------------------
+
+def _markdown_fields(name: str, text: str, today: date) -> tuple[dict[str, Any], list[Problem]]:
+    """An article written for the bot: every field is required and checked."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        return {}, [Problem(name, "front matter", f"not valid YAML{where}: {problem}")]
+    body_problems = _body_problems(name, post.content)
+    if not frontmatter.checks(text):
+        return {}, [Problem(name, "front matter", (
+            "missing: start the file with a --- block holding title, sources, as_of, lang and topics"
+        ))] + body_problems
+    missing = {
+        "title": "missing: add a title, e.g. title: Syarat visa SSW",
+        "sources": "missing: list the http(s) links the facts come from, e.g. sources: [https://www.ssw.go.jp/]",
+        "as_of": f"missing: add the date the facts were checked, e.g. as_of: {today.isoformat()}",
+        "lang": "missing: add lang: id or lang: en",
+        "topics": f"missing: list one or more of {_allowed_topics()}",
+    }
+    checks: dict[str, Callable[[Any], Any]] = {
+        "title": _title,
+        "sources": _sources,
+        "as_of": lambda value: _as_of(value, today),
+        "lang": _lang,
+        "topics": _topics,
+    }
+    fields: dict[str, Any] = {"body": post.content.strip()}
+    problems = []
+    for field, check in checks.items():
+        value = post.metadata.get(field)
+        try:
+            if value is None or value == "" or value == []:
+                raise _Invalid(missing[field])
+            fields[field] = check(value)
+        except _Invalid as error:
+            problems.append(Problem(name, field, str(error)))
+    return fields, problems + body_problems
+
+
+def _title(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"must be text, not {value!r}")
+    return value.strip()
+
+
+def _sources(value: Any) -> tuple[str, ...]:
+    urls = [value] if isinstance(value, str) else value
+    if not isinstance(urls, list):
+        raise _Invalid("must be a list of http(s) links, e.g. sources: [https://www.ssw.go.jp/]")
+    bad = [url for url in urls if not _is_web_link(url)]
+    if bad:
+        raise _Invalid(f"not a web link: {', '.join(map(repr, bad))}: each source must start with http:// or https://")
+    return tuple(dict.fromkeys(url.strip() for url in urls))
+
+
+def _is_web_link(url: Any) -> bool:
+    if not isinstance(url, str) or any(char.isspace() for char in url.strip()):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. "http://[broken"
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _as_of(value: Any, today: date) -> date:
+    if isinstance(value, datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        value = _parse_date(value)
+    if not isinstance(value, date):
+        raise _Invalid(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. as_of: {today.isoformat()}")
+    if value > today:
+        raise _Invalid(f"{value.isoformat()} is in the future (today is {today.isoformat()}): use the date the facts were checked")
+    return value
+
+
+def _parse_date(text: str) -> date | str:
+    """ISO dates as written in front matter, or "22/4/2024" as written on Indonesian sites."""
+    text = text.strip()
+    try:
+        if dmy := _DATE_DMY.fullmatch(text):
+            day, month, year = map(int, dmy.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else text
+    except ValueError:  # "2024-02-30"
+        return text
+
+
+def _lang(value: Any) -> str:
+    if value not in _LANGUAGES:
+        raise _Invalid(f"must be id or en, not {value!r}")
+    return value
+
+
+def _topics(value: Any) -> tuple[str, ...]:
+    topics = [value] if isinstance(value, str) else value
+    if not isinstance(topics, list):
+        raise _Invalid(f"must be a list of topics, e.g. topics: [ssw]; allowed: {_allowed_topics()}")
+    unknown = [topic for topic in topics if not (isinstance(topic, str) and topic in TOPICS)]
+    if unknown:
+        raise _Invalid(f"unknown topic {', '.join(map(repr, unknown))}: use one of {_allowed_topics()}")
+    return tuple(dict.fromkeys(topics))
+
+
+def _allowed_topics() -> str:
+    return ", ".join(sorted(TOPICS))
+
+
+def _body_problems(name: str, body: str) -> list[Problem]:
+    words = len(body.split())
+    if words >= MIN_BODY_WORDS:
+        return []
+    reason = "missing: write the article below the front matter" if not words else (
+        f"too short: {words} words; write at least {MIN_BODY_WORDS} so a passage can answer a question")
+    return [Problem(name, "body", reason)]
+
+
+# --- .txt: news text pasted by an admin ---------------------------------------------------------
+
+def _news_fields(name: str, text: str, today: date) -> tuple[dict[str, Any], list[Problem]]:
+    """Pasted news text: optional "key: value" header lines, everything else is derived."""
+    lines = text.split("\n")
+    header: dict[str, list[str]] = defaultdict(list)
+    while lines and (line := _TXT_HEADER.fullmatch(lines[0])):
+        header[_TXT_HEADER_KEYS[line.group(1).lower()]].append(line.group(2).strip())
+        lines.pop(0)
+    body = clean_news_text("\n".join(lines))
+    checks: dict[str, tuple[Callable[[Any], Any], Callable[[], Any]]] = {
+        "title": (lambda values: _title(" ".join(values)), lambda: _title_from(body)),
+        "sources": (lambda values: _sources(_split_list(values)), lambda: _urls_in(body)),
+        "as_of": (lambda values: _as_of(values[-1], today), lambda: today),
+        "lang": (lambda values: _lang(values[-1].lower()), lambda: detect_language(body)),
+        "topics": (lambda values: _topics([t.lower() for t in _split_list(values)]), lambda: ("news",)),
+    }
+    fields: dict[str, Any] = {"body": body}
+    problems = []
+    for field, (check, default) in checks.items():
+        try:
+            fields[field] = check(header[field]) if header.get(field) else default()
+        except _Invalid as error:
+            problems.append(Problem(name, field, str(error)))
+    return fields, problems + _body_problems(name, body)
+
+
+def _split_list(values: Iterable[str]) -> list[str]:
+    """ "ssw, magang" or "ssw magang", over one header line or several."""
+    return [item for value in values for item in re.split(r"[\s,;]+", value) if item]
+
+
+def _title_from(body: str) -> str:
+    """A news text's first sentence says what it is about; its first words make a fair title."""
+    sentences = split_sentences(body)
+    if not sentences:
+        raise _Invalid("missing: the text is empty, so no title can be taken from it; add a line title: ...")
+    title = " ".join(sentences[0].split()[:TITLE_WORDS]).rstrip(".,;:!?…\"'”’-–— ")
+    if not title:
+        raise _Invalid("the text's first sentence has no words to make a title of; add a line title: ...")
+    return title
+
+
+def _urls_in(body: str) -> tuple[str, ...]:
+    """A pasted "Sumber: https://…" line is the best citation a news text offers."""
+    return tuple(dict.fromkeys(url.rstrip(".,;:!?") for url in _URL.findall(body)))

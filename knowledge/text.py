@@ -1,0 +1,128 @@
+"""Indonesian text utilities shared by the chunker, the BM25 index and answer composition.
+
+One place decides what a sentence, a token and a language are, so indexing and querying always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+# --- sentences ---------------------------------------------------------------------------------
+
+# Sentence-final punctuation, then any closing quotes or brackets, then whitespace. Dots inside
+# "Rp1.500.000", "3.000", "22/4/2024", URLs and e-mail addresses have no whitespace after them,
+# so they never match.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+
+# Abbreviations after which a capitalised word or a number continues the sentence ("No. 12",
+# "Rp. 1.500.000", "Dr. Tanaka", "a.n. Budi"). Abbreviations that usually end a list (dll., dsb.,
+# dst., etc.) are not here: they end the sentence when a capital follows and, like every other
+# full stop, never when a lower-case word follows.
+_ABBREVIATIONS = frozenset({
+    "no", "rp", "bpk", "sdr", "sdri", "ibu", "jl", "jln", "dr", "drs", "prof", "ir", "hj", "yth",
+    "kab", "kec", "kel", "prov", "tel", "telp", "hlm", "tgl", "mr", "mrs", "ms", "st", "vs",
+    "a.n", "s.d", "u.s", "e.g", "i.e",
+})
+
+# A Markdown bullet or numbered item at the start of a line: its "1." is a marker, not a full stop.
+_LIST_MARKER = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Whole sentences are what passages are packed from and answers quote, so never cut one."""
+    sentences: list[str] = []
+    for line in text.splitlines():  # a line break always ends a sentence (list items, headings)
+        start = 0
+        skip_marker = _LIST_MARKER.match(line)
+        for boundary in _BOUNDARY.finditer(line, skip_marker.end() if skip_marker else 0):
+            if _ends_sentence(line, boundary):
+                sentences.append(line[start:boundary.end()].strip())
+                start = boundary.end()
+        sentences.append(line[start:].strip())
+    return [sentence for sentence in sentences if sentence]
+
+
+def _ends_sentence(line: str, boundary: re.Match[str]) -> bool:
+    """A full stop before a lower-case word, or after an abbreviation or initial, is not an end."""
+    following = line[boundary.end():].lstrip()
+    if not following:
+        return True
+    if following[0].islower():
+        return False
+    punctuation = boundary.group()
+    if "?" in punctuation or "!" in punctuation or punctuation.startswith("…"):
+        return True
+    before = line[:boundary.start()].rsplit(maxsplit=1)
+    word = before[-1].lstrip("([\"'“‘").lower() if before else ""
+    is_initial = len(word) == 1 and word.isalpha()
+    return not (is_initial or word in _ABBREVIATIONS)
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+# Letters and digits only: "jft-basic" → "jft", "basic"; "snake_case" → "snake", "case".
+_WORD = re.compile(r"[^\W_]+")
+
+# Question-frame words of English questions; Sastrawi's list covers the Indonesian ones.
+# Chosen by hand: pronouns, articles, auxiliaries and question words ("how much does the ... cost"),
+# never content words.
+_ENGLISH_STOPWORDS = frozenset("""
+    a about am an and any are as at be been being but by can could did do does doing for from
+    had has have he her his how i if in into is it its many me much my of on or our please she
+    should so
+    than that the their them then there these they this those to was we were what when where
+    which who whom whose why will with would you your
+""".split())
+
+# Sastrawi lists "kerja", "bekerja" and "bulan" as stop words, but "kerja di jepang" and
+# "gaji per bulan" hinge on them, and the stemmer turns "pekerja"/"pekerjaan" into "kerja" anyway.
+_DOMAIN_WORDS = frozenset({"kerja", "bekerja", "bulan", "lama", "masa"})
+
+_STOPWORDS = (frozenset(StopWordRemoverFactory().get_stop_words()) - _DOMAIN_WORDS) | _ENGLISH_STOPWORDS
+
+# Sastrawi's own CachedStemmer keeps every word it ever saw; the bounded lru_cache below replaces it.
+_STEMMER = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+# Enough for the whole knowledge base vocabulary plus a long tail of users' words.
+_STEM_CACHE_SIZE = 65_536
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: lower-case, stop words out, stemmed, so "pelatihan" finds "latih"."""
+    return [_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+
+
+@lru_cache(maxsize=_STEM_CACHE_SIZE)
+def _stem(word: str) -> str:
+    """Sastrawi is slow pure Python; the same few thousand words come back all the time."""
+    if not word.isascii():  # Sastrawi drops non-ASCII letters ("特定技能"); keep such words whole
+        return word
+    return _STEMMER.stem(word) or word
+
+
+# --- language ----------------------------------------------------------------------------------
+
+# Function words frequent in questions and prose of one language and absent from the other.
+_ENGLISH_MARKERS = frozenset("""
+    what how why when where which who is are was do does did can could should would will the an of
+    to for in on my i you your much many there this that and or with about have has
+""".split())
+_INDONESIAN_MARKERS = frozenset("""
+    apa apakah bagaimana gimana gmn berapa brp kapan mana siapa kenapa mengapa kak gak nggak ga
+    enggak tidak yg yang itu ini dan atau untuk utk ke dari di saya aku bisa ada aja saja dong
+    ya sih dengan buat juga sudah udah mau harus
+""".split())
+
+
+def detect_language(text: str) -> str:
+    """Answer in the user's language; most users write Indonesian, so a tie means "id"."""
+    words = _WORD.findall(text.lower())
+    english = sum(word in _ENGLISH_MARKERS for word in words)
+    indonesian = sum(word in _INDONESIAN_MARKERS for word in words)
+    return "en" if english > indonesian else "id"

@@ -1,0 +1,38 @@
+"""Test doubles of our own seams (never of libraries): a deterministic encoder that counts its work."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+
+class FakeEncoder:
+    """Hashed bag of words: similar wording gives similar vectors; records every text it embeds."""
+
+    def __init__(self, dimension: int = 64, delay: float = 0.0, name: str = "fake-encoder") -> None:
+        self.name = name
+        self.dimension = dimension
+        self.delay = delay  # seconds per encode() call, to make a build slow on purpose
+        self.embedded: list[str] = []
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.delay:
+            time.sleep(self.delay)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension
+                vectors[row, bucket] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        with self._lock:
+            self.calls += 1
+            self.embedded.extend(texts)
+        return vectors

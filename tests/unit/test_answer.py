@@ -1,0 +1,107 @@
+"""Answer composition: extractive, cited, ordered, and declining when nothing fits."""
+
+from datetime import date
+
+from bot.answer import MIN_CONFIDENCE, Answer, Decline, compose_answer
+from bot.render import to_html, to_plain
+from embeddings.snapshot import Hit
+from knowledge.model import Article, Passage
+
+
+def article(slug, title, topics=("ssw",), lang="id", url="https://example.org/"):
+    return Article(slug, title, "body", (url + slug,), date(2026, 10, 1), lang, topics)
+
+
+ARTICLES = {
+    "ssw": article("ssw", "Tentang SSW"),
+    "magang": article("magang", "Tentang magang", ("magang",)),
+    "kontak": article("kontak", "Kontak resmi", ("contacts",)),
+}
+
+
+def passage(pid, slug, section, text):
+    return Passage(pid, slug, ARTICLES[slug].title, section, text)
+
+
+SSW_STAY = passage(
+    "p1", "ssw", "Lama tinggal",
+    "Program SSW dimulai tahun 2019. Pemegang SSW (i) boleh tinggal paling lama 5 tahun. "
+    "Pemegang SSW (ii) boleh membawa keluarga. Cuaca di Jepang bervariasi.",
+)
+MAGANG_STAY = passage("p2", "magang", "Lama magang", "Magang berlangsung paling lama 5 tahun. Peserta magang tinggal di asrama.")
+CONTACT_FEE = passage("c1", "kontak", "Mengadu soal biaya", "Laporkan pungutan biaya liar ke KP2MI. Simpan bukti.")
+CONTACT_GENERAL = passage("c2", "kontak", "Pertanyaan umum", "Tanya hal umum ke layanan KP2MI.")
+
+
+def hit(p, score, confidence):
+    return Hit(p, score, confidence, lexical=score * 10, dense=0.5)
+
+
+def idf(token):
+    return 1.0
+
+
+def test_answer_is_extractive_and_cites_its_source():
+    result = compose_answer("berapa lama SSW boleh tinggal", [hit(SSW_STAY, 1.0, 0.9)], ARTICLES, idf)
+    assert isinstance(result, Answer) and result.answered
+    assert all(s.text in SSW_STAY.text for s in result.sentences)
+    assert any("5 tahun" in s.text for s in result.sentences)
+    assert result.sources[0].title == "Tentang SSW" and result.sources[0].url == "https://example.org/ssw"
+    assert {s.source for s in result.sentences} == {1}
+
+
+def test_sentences_keep_their_reading_order_and_off_topic_ones_are_left_out():
+    result = compose_answer("SSW tinggal 5 tahun keluarga", [hit(SSW_STAY, 1.0, 0.9)], ARTICLES, idf)
+    texts = [s.text for s in result.sentences]
+    positions = [SSW_STAY.text.index(t) for t in texts]
+    assert positions == sorted(positions)
+    assert "Cuaca di Jepang bervariasi." not in texts
+
+
+def test_a_close_second_article_adds_a_second_numbered_source():
+    hits = [hit(SSW_STAY, 1.0, 0.9), hit(MAGANG_STAY, 0.9, 0.8)]
+    result = compose_answer("berapa lama tinggal 5 tahun", hits, ARTICLES, idf)
+    assert [s.number for s in result.sources] == [1, 2]
+    assert result.sentences[-1].source == 2 and result.sentences[-1].text in MAGANG_STAY.text
+
+
+def test_a_distant_second_article_is_not_cited():
+    hits = [hit(SSW_STAY, 1.0, 0.9), hit(MAGANG_STAY, 0.3, 0.8)]
+    result = compose_answer("berapa lama tinggal 5 tahun", hits, ARTICLES, idf)
+    assert len(result.sources) == 1
+
+
+def test_below_the_confidence_threshold_it_declines_and_says_where_to_ask():
+    low = MIN_CONFIDENCE - 0.01
+    result = compose_answer("resep nasi goreng", [hit(SSW_STAY, 1.0, low)], ARTICLES, idf, [CONTACT_FEE, CONTACT_GENERAL])
+    assert isinstance(result, Decline) and not result.answered
+    assert result.contact_heading == "Mengadu soal biaya"  # the first contact when nothing fits better
+    assert "KP2MI" in to_plain(result)
+
+
+def test_the_decline_points_to_the_contact_that_fits_the_question():
+    result = compose_answer("saya ditipu biaya, lapor ke mana? umum", [], ARTICLES, idf, [CONTACT_GENERAL, CONTACT_FEE])
+    assert result.contact_heading == "Mengadu soal biaya"
+
+
+def test_english_question_gets_english_frame():
+    result = compose_answer("how long can SSW stay", [hit(SSW_STAY, 1.0, 0.9)], ARTICLES, idf)
+    assert result.lang == "en"
+    assert "Sources:" in to_plain(result) and "as of 1 October 2026" in to_plain(result)
+    assert "Sumber:" in to_plain(compose_answer("berapa lama SSW tinggal", [hit(SSW_STAY, 1.0, 0.9)], ARTICLES, idf))
+
+
+def test_related_questions_are_other_sections_in_the_question_language():
+    other = passage("p3", "ssw", "Syarat bahasa", "Pelamar SSW perlu lulus JFT-Basic.")
+    hits = [hit(SSW_STAY, 1.0, 0.9), hit(other, 0.5, 0.6), hit(SSW_STAY, 0.4, 0.9)]
+    result = compose_answer("berapa lama SSW tinggal", hits, ARTICLES, idf)
+    assert result.related == ("Syarat bahasa",)
+
+
+def test_html_rendering_escapes_article_and_title_text():
+    ARTICLES["x"] = article("x", "A <b>&</b> B")
+    risky = passage("px", "x", "S", "Gaji <script>alert(1)</script> & bonus SSW.")
+    html = to_html(compose_answer("gaji SSW", [hit(risky, 1.0, 0.9)], ARTICLES, idf))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "A &lt;b&gt;&amp;&lt;/b&gt; B" in html
+    del ARTICLES["x"]

@@ -1,0 +1,142 @@
+"""Building, publishing, loading and rebuilding snapshots, with the fake encoder (no model)."""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.knowledge_base import KnowledgeBase
+from embeddings.build import build_snapshot
+from embeddings.store import EmbeddingCache, IndexMismatch, IndexStore
+from knowledge.loader import load_articles
+from tests.fakes import FakeEncoder
+
+FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def kb_dir(tmp_path):
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder)
+    return folder
+
+
+def make_kb(kb_dir, data_dir, encoder, model="fake-encoder"):
+    return KnowledgeBase(kb_dir, data_dir, model, lambda: encoder, today=lambda: TODAY)
+
+
+def test_build_indexes_every_passage_and_finds_by_keyword():
+    articles = load_articles(FIXTURE_KB, today=TODAY).articles
+    snapshot, stats = build_snapshot(articles, FakeEncoder())
+    assert stats.passages == len(snapshot.passages) == snapshot.manifest.passages > len(articles)
+    assert stats.embedded == stats.passages
+    hits = snapshot.search("berapa lama SSW boleh tinggal, boleh bawa keluarga?", FakeEncoder())
+    assert hits[0].passage.article == "ssw"
+    assert hits[0].passage.section.startswith("Berapa lama")
+
+
+def test_publish_then_load_gives_the_same_search_results(tmp_path):
+    articles = load_articles(FIXTURE_KB, today=TODAY).articles
+    encoder = FakeEncoder()
+    snapshot, _ = build_snapshot(articles, encoder)
+    store = IndexStore(tmp_path)
+    store.publish(snapshot)
+    loaded = store.load("fake-encoder")
+    assert loaded.manifest == snapshot.manifest
+    assert loaded.passages == snapshot.passages
+    assert dict(loaded.articles) == dict(snapshot.articles)
+    question = "cara daftar pelatihan BLK"
+    assert [h.passage.id for h in loaded.search(question, encoder)] == [h.passage.id for h in snapshot.search(question, encoder)]
+
+
+def test_an_index_from_another_model_is_refused(tmp_path):
+    snapshot, _ = build_snapshot(load_articles(FIXTURE_KB, today=TODAY).articles, FakeEncoder())
+    store = IndexStore(tmp_path)
+    store.publish(snapshot)
+    with pytest.raises(IndexMismatch, match="fake-encoder"):
+        store.load("another-model")
+
+
+def test_a_truncated_index_is_detected(tmp_path):
+    snapshot, _ = build_snapshot(load_articles(FIXTURE_KB, today=TODAY).articles, FakeEncoder())
+    store = IndexStore(tmp_path)
+    version = store.publish(snapshot)
+    vectors = tmp_path / "index" / version / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(IndexMismatch, match="damaged"):
+        store.load("fake-encoder")
+
+
+def test_rebuild_after_editing_one_article_embeds_only_its_changed_passages(kb_dir, tmp_path):
+    encoder = FakeEncoder()
+    kb = make_kb(kb_dir, tmp_path / "data", encoder)
+    first = kb.open()
+    assert first.published and first.embedded == first.passages
+    magang = kb_dir / "magang.md"
+    magang.write_text(magang.read_text().replace("paling lama 5 tahun", "paling lama lima tahun"))
+    encoder.embedded.clear()
+
+    fresh = make_kb(kb_dir, tmp_path / "data", encoder)  # a new process: the cache is on disk
+    fresh.snapshot = fresh.store.load("fake-encoder")
+    report = fresh.rebuild()
+    assert report.published
+    assert report.changed == ("Magang ke Jepang (TITP) singkat",)
+    assert report.added == report.removed == ()
+    assert report.embedded == 1 == len(encoder.embedded)
+    assert "lima tahun" in encoder.embedded[0]
+
+
+def test_reload_reports_added_and_removed_articles(kb_dir, tmp_path):
+    kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
+    kb.open()
+    (kb_dir / "bpvp.md").unlink()
+    (kb_dir / "baru.txt").write_text("judul: Berita baru soal visa\nPemerintah Jepang mengumumkan aturan visa baru untuk pekerja asing hari ini. "
+                                       "Aturan itu berlaku untuk semua bidang kerja dan diumumkan oleh kantor imigrasi di Tokyo.")
+    report = kb.rebuild()
+    assert report.published, report.problems
+    assert report.added == ("Berita baru soal visa",)
+    assert report.removed == ("Pelatihan di BPVP",)
+
+
+def test_invalid_article_keeps_the_old_index(kb_dir, tmp_path):
+    kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
+    kb.open()
+    before = kb.snapshot
+    version = kb.store.current_version()
+    (kb_dir / "rusak.md").write_text("---\ntitle: Rusak\n---\nTanpa sumber dan tanggal.")
+    report = kb.rebuild()
+    assert not report.published
+    assert {problem.file for problem in report.problems} == {"rusak.md"}
+    assert kb.snapshot is before
+    assert kb.store.current_version() == version
+
+
+def test_open_rebuilds_when_the_model_changed(kb_dir, tmp_path):
+    make_kb(kb_dir, tmp_path / "data", FakeEncoder()).open()
+    other = FakeEncoder(dimension=32, name="other-model")
+    kb = make_kb(kb_dir, tmp_path / "data", other, model="other-model")
+    report = kb.open()
+    assert report is not None and report.published
+    assert kb.snapshot.manifest.model == "other-model" and kb.snapshot.manifest.dimension == 32
+
+
+def test_a_half_written_version_is_never_loaded(kb_dir, tmp_path):
+    kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
+    kb.open()
+    good = kb.store.current_version()
+    # a build killed halfway leaves only a staging folder behind
+    (kb.store.root / ".tmp-20990101-killed").mkdir()
+    (kb.store.root / ".tmp-20990101-killed" / "passages.jsonl").write_text("{broken")
+    assert kb.store.current_version() == good
+    assert kb.store.load("fake-encoder").manifest.corpus_hash == kb.snapshot.manifest.corpus_hash
+
+
+def test_embedding_cache_round_trips_per_model(tmp_path):
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    vector = np.arange(4, dtype=np.float32)
+    cache.put_many("m1", [("h1", vector)])
+    assert np.array_equal(cache.get_many("m1", ["h1", "h2"])["h1"], vector)
+    assert cache.get_many("m2", ["h1"]) == {}
