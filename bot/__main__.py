@@ -36,6 +36,7 @@ def _setup_logging(verbose: bool = False) -> None:
     )
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 
 
 def _open_knowledge(settings: Settings):

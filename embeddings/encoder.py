@@ -42,6 +42,9 @@ class SentenceTransformerEncoder:
 
     def __init__(self, model: str, *, device: str = "cpu") -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a bar per load would clutter the console chat
 
         path = resolve_model_path(model)
         local = Path(path).is_dir()
