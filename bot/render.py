@@ -76,3 +76,41 @@ def _compose(result: Answer | Decline, escape: Callable[[str], str], bold: Calla
     if result.sources:
         parts.append(bold(text(lang, "sources") + ":") + "\n" + "\n".join(_source_lines(result.sources, lang, escape, link)))
     return "\n\n".join(parts)
+
+
+TELEGRAM_LIMIT = 4096  # characters per message, counted after entity parsing; we stay under it before
+
+
+def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split between paragraphs, then lines, then words: our tags never span a line, so none is cut."""
+    if len(html_text) <= limit:
+        return [html_text]
+    for separator in ("\n\n", "\n", " "):
+        parts = html_text.split(separator)
+        if len(parts) == 1:
+            continue
+        chunks, current = [], ""
+        for part in parts:
+            for piece in split_message(part, limit):
+                candidate = f"{current}{separator}{piece}" if current else piece
+                if len(candidate) <= limit:
+                    current = candidate
+                else:
+                    if current:
+                        chunks.append(current)
+                    current = piece
+        return [*chunks, current] if current else chunks
+    return _hard_split(html_text, limit)
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    """A single word longer than a message: cut it, but never inside an HTML entity such as &amp;."""
+    chunks = []
+    while len(text) > limit:
+        cut = limit
+        ampersand = text.rfind("&", cut - 10, cut)
+        if ampersand > 0 and ";" not in text[ampersand:cut]:
+            cut = ampersand
+        chunks.append(text[:cut])
+        text = text[cut:]
+    return [*chunks, text]

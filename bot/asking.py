@@ -1,0 +1,65 @@
+"""Answering from async code: questions that arrive together are answered in one batch, off the loop.
+
+One worker thread owns the query encoder (a SentenceTransformer must not be shared between threads),
+and every question waiting when it becomes free goes into a single encoder call: with many
+concurrent askers that is several times faster than one call per question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.answer import Answer, Decline, answer_many
+from bot.knowledge_base import KnowledgeBase
+from embeddings.encoder import Encoder
+
+MAX_BATCH = 64  # larger batches stop paying off on 2 cores and delay the first answer of the batch
+
+
+class Asker:
+    def __init__(self, kb: KnowledgeBase, make_encoder: Callable[[], Encoder]) -> None:
+        self._kb = kb
+        self._make_encoder = make_encoder
+        self._encoder: Encoder | None = None  # created and used only in the lane thread
+        self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-lane")
+        self._waiting: list[tuple[str, asyncio.Future]] = []
+        self._worker: asyncio.Task | None = None
+
+    async def ask(self, question: str) -> Answer | Decline:
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((question, future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            snapshot = self._kb.snapshot  # taken once: a reload mid-batch cannot mix two indexes
+            try:
+                results = await loop.run_in_executor(self._lane, self._answer, [q for q, _ in batch], snapshot)
+            except Exception as error:  # every waiting asker gets the error, none hangs
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (_, future), result in zip(batch, results):
+                if not future.done():
+                    future.set_result(result)
+
+    def _answer(self, questions: list[str], snapshot) -> list[Answer | Decline]:
+        if snapshot is None:
+            raise RuntimeError("the knowledge base is not loaded yet")
+        if self._encoder is None:
+            self._encoder = self._make_encoder()
+        return answer_many(questions, snapshot, self._encoder)
+
+    def warm_up(self) -> None:
+        """Load the encoder in its own thread before the first question arrives."""
+        self._lane.submit(lambda: self._encoder or setattr(self, "_encoder", self._make_encoder())).result()
+
+    def close(self) -> None:
+        self._lane.shutdown(wait=True)
