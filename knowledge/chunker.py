@@ -12,10 +12,11 @@ import re
 from knowledge.model import Article, Passage
 from knowledge.text import split_sentences
 
-# Passage size in words. Long enough that a passage states a fact with its context (an SSW fee
-# and what it covers), short enough that the 256-token MiniLM window sees all of it and that a
-# cited passage reads in one glance on a phone. MAX_WORDS + MIN_WORDS is the hard ceiling for a
-# passage that absorbed a short remainder.
+# Passage size in words: a starting point, to be tuned with `python -m bot eval`. 40+ words state a
+# fact with its context; 180 words still read at a glance on a phone. The bundled MiniLM reads at most
+# 256 word pieces, about 90 words of Indonesian (measured: 153 words → 424 pieces), so dense search
+# sees the start of a long passage and BM25 sees all of it. MAX_WORDS + MIN_WORDS is the ceiling for
+# a passage that absorbed a short neighbour.
 MIN_WORDS = 40
 MAX_WORDS = 180
 
@@ -33,7 +34,7 @@ def split_into_passages(article: Article) -> list[Passage]:
     """Retrieval ranks passages, not articles: each must stand alone under its heading."""
     passages: list[Passage] = []
     seen: set[str] = set()
-    for heading, blocks in sections(article.body):
+    for heading, blocks in split_into_sections(article.body):
         sentences = [(block, s) for block, text in enumerate(blocks) for s in split_sentences(text)]
         for chunk in _pack(sentences):
             text = _join(chunk)
@@ -42,7 +43,7 @@ def split_into_passages(article: Article) -> list[Passage]:
     return passages
 
 
-def sections(markdown: str) -> list[Section]:
+def split_into_sections(markdown: str) -> list[Section]:
     """Markdown → (heading, plain-text blocks); passages never cross a heading, so each has one."""
     lines = markdown.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
@@ -86,7 +87,7 @@ def _inline_to_text(text: str) -> str:
 
 
 def _pack(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Greedy packing of whole sentences; a short remainder joins the passage before it."""
+    """Greedy packing of whole sentences; a short piece joins its neighbour rather than stand alone."""
     chunks: list[list[tuple[int, str]]] = []
     for item in sentences:
         if chunks and _words(chunks[-1]) + _words([item]) <= MAX_WORDS:
@@ -95,7 +96,10 @@ def _pack(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
             chunks.append([item])
     merged: list[list[tuple[int, str]]] = []
     for chunk in chunks:
-        if merged and _words(chunk) < MIN_WORDS and _words(merged[-1]) + _words(chunk) <= MAX_WORDS + MIN_WORDS:
+        # Neighbours merge when one is short (a remainder, or a short lead-in before a long
+        # sentence) and together they stay under the ceiling.
+        short = bool(merged) and min(_words(merged[-1]), _words(chunk)) < MIN_WORDS
+        if short and _words(merged[-1]) + _words(chunk) <= MAX_WORDS + MIN_WORDS:
             merged[-1] = merged[-1] + chunk
         else:
             merged.append(chunk)

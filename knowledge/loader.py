@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from knowledge.cleaner import clean_news_text
 from knowledge.model import TOPICS, Article, LoadResult, Problem
 from knowledge.text import detect_language, split_sentences
 
+_YAML = YAMLHandler()  # YAML only: a "+++" TOML or JSON block is not our format
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LANGUAGES = ("id", "en")
 
@@ -82,8 +84,9 @@ def load_articles(folder: Path, *, today: date) -> LoadResult:
         try:
             text = path.read_bytes().decode("utf-8-sig")  # tolerate the BOM some Windows editors add
         except UnicodeDecodeError as error:
-            problems.append(Problem(path.name, "encoding", (
-                f"not UTF-8 text (byte {error.start} cannot be read): save the file as UTF-8")))
+            line = error.object[:error.start].count(b"\n") + 1
+            reason = f"not UTF-8 text (line {line}): save the file as UTF-8"
+            problems.append(Problem(path.name, "encoding", reason))
             parsed.append((path.name, None))
             continue
         article, found = parse_article(path.name, text, today=today)
@@ -105,7 +108,8 @@ def _clashes(parsed: list[tuple[str, Article | None]]) -> list[Problem]:
             by_title[article.title.casefold()].append(name)
     return [
         *_each_of(by_slug, "filename", "same name as {}: rename one, the file name is the article's id"),
-        *_each_of(by_title, "title", "same title as {}: give each article its own so citations can be told apart"),
+        *_each_of(by_title, "title",
+                  "same title as {}: give each article its own so citations can be told apart"),
     ]
 
 
@@ -114,7 +118,8 @@ def _each_of(groups: dict[str, list[str]], field: str, reason: str) -> Iterable[
     for names in groups.values():
         if len(names) > 1:
             for name in names:
-                yield Problem(name, field, reason.format(", ".join(other for other in names if other != name)))
+                others = ", ".join(other for other in names if other != name)
+                yield Problem(name, field, reason.format(others))
 
 
 # --- .md: YAML front matter ---------------------------------------------------------------------
@@ -122,20 +127,21 @@ def _each_of(groups: dict[str, list[str]], field: str, reason: str) -> Iterable[
 def _markdown_fields(name: str, text: str, today: date) -> tuple[dict[str, Any], list[Problem]]:
     """An article written for the bot: every field is required and checked."""
     try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as error:
+        metadata, content = frontmatter.parse(text, handler=_YAML)
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date that does not exist, "2026-02-30"
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         return {}, [Problem(name, "front matter", f"not valid YAML{where}: {problem}")]
-    body_problems = _body_problems(name, post.content)
-    if not frontmatter.checks(text):
+    body_problems = _body_problems(name, content)
+    if not _YAML.detect(text):
         return {}, [Problem(name, "front matter", (
             "missing: start the file with a --- block holding title, sources, as_of, lang and topics"
         ))] + body_problems
     missing = {
         "title": "missing: add a title, e.g. title: Syarat visa SSW",
-        "sources": "missing: list the http(s) links the facts come from, e.g. sources: [https://www.ssw.go.jp/]",
+        "sources": (
+            "missing: list the http(s) links the facts come from, e.g. sources: [https://www.ssw.go.jp/]"),
         "as_of": f"missing: add the date the facts were checked, e.g. as_of: {today.isoformat()}",
         "lang": "missing: add lang: id or lang: en",
         "topics": f"missing: list one or more of {_allowed_topics()}",
@@ -147,10 +153,10 @@ def _markdown_fields(name: str, text: str, today: date) -> tuple[dict[str, Any],
         "lang": _lang,
         "topics": _topics,
     }
-    fields: dict[str, Any] = {"body": post.content.strip()}
+    fields: dict[str, Any] = {"body": content.strip()}
     problems = []
     for field, check in checks.items():
-        value = post.metadata.get(field)
+        value = metadata.get(field)
         try:
             if value is None or value == "" or value == []:
                 raise _Invalid(missing[field])
@@ -172,7 +178,8 @@ def _sources(value: Any) -> tuple[str, ...]:
         raise _Invalid("must be a list of http(s) links, e.g. sources: [https://www.ssw.go.jp/]")
     bad = [url for url in urls if not _is_web_link(url)]
     if bad:
-        raise _Invalid(f"not a web link: {', '.join(map(repr, bad))}: each source must start with http:// or https://")
+        listed = ", ".join(map(repr, bad))
+        raise _Invalid(f"not a web link: {listed}: each source must start with http:// or https://")
     return tuple(dict.fromkeys(url.strip() for url in urls))
 
 
@@ -194,7 +201,8 @@ def _as_of(value: Any, today: date) -> date:
     if not isinstance(value, date):
         raise _Invalid(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. as_of: {today.isoformat()}")
     if value > today:
-        raise _Invalid(f"{value.isoformat()} is in the future (today is {today.isoformat()}): use the date the facts were checked")
+        raise _Invalid(
+            f"{value.isoformat()} is in the future (today is {today.isoformat()}): use the date the facts were checked")
     return value
 
 
@@ -246,7 +254,8 @@ def _news_fields(name: str, text: str, today: date) -> tuple[dict[str, Any], lis
     lines = text.split("\n")
     header: dict[str, list[str]] = defaultdict(list)
     while lines and (line := _TXT_HEADER.fullmatch(lines[0])):
-        header[_TXT_HEADER_KEYS[line.group(1).lower()]].append(line.group(2).strip())
+        if value := line.group(2).strip():  # an empty "Sumber:" line means "not given"
+            header[_TXT_HEADER_KEYS[line.group(1).lower()]].append(value)
         lines.pop(0)
     body = clean_news_text("\n".join(lines))
     checks: dict[str, tuple[Callable[[Any], Any], Callable[[], Any]]] = {

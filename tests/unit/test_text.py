@@ -16,31 +16,42 @@ messy_text = st.lists(st.sampled_from(PIECES)).map("".join)
 
 
 @pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Gaji naik.", "Biaya turun."],
+        ["Biayanya Rp1.500.000 per orang.", "Sudah termasuk tes."],
+        ["Nilai minimal 1,5 poin dan kuota 3.000 orang.", "Cukup."],
+        ["Tes dibuka 22/4/2024 di Bekasi.", "Daftar sekarang."],
+        ["Bawa paspor, KTP, dll.", "Setelah itu antre."],
+        ["Bawa paspor, KTP, dll. dan fotokopi."],
+        ["Kantor di Jl. Sudirman No. 12 buka pagi.", "Datang jam 8."],
+        ["Bayar Rp. 50.000 a.n. Bpk. Budi s.d. Jumat."],
+        ["Tanya Sdr. Andi atau Dr. Sato dan Prof. Ito.", "Mereka tahu."],
+        ["The U.S. Embassy is open, e.g. Monday, i.e. today, etc.", "Go early."],
+        ["Lihat https://www.ssw.go.jp/id/exam.html?x=1 dulu.", "Lalu daftar."],
+        ["Tulis ke info@bp2mi.go.id sekarang.", "Dijawab besok."],
+        ["Tunggu... lalu masuk.", "Selesai...", "Pulang."],
+        ['Ia berkata, "Kami siap."', "Lalu pergi."],
+        ["Ia pamit.", '"Sampai jumpa," katanya.'],
+        ['"Kapan berangkat?" tanya dia.'],
+        ["Berapa biayanya?", "Mahal!", "Tidak juga."],
+    ],
+)
+def test_split_sentences_on_one_line(sentences):
+    assert split_sentences(" ".join(sentences)) == sentences
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Gaji naik. Biaya turun.", ["Gaji naik.", "Biaya turun."]),
-        ("Biayanya Rp1.500.000 per orang. Sudah termasuk tes.", ["Biayanya Rp1.500.000 per orang.", "Sudah termasuk tes."]),
-        ("Nilai minimal 1,5 poin dan kuota 3.000 orang. Cukup.", ["Nilai minimal 1,5 poin dan kuota 3.000 orang.", "Cukup."]),
-        ("Tes dibuka 22/4/2024 di Bekasi. Daftar sekarang.", ["Tes dibuka 22/4/2024 di Bekasi.", "Daftar sekarang."]),
-        ("Bawa paspor, KTP, dll. Setelah itu antre.", ["Bawa paspor, KTP, dll.", "Setelah itu antre."]),
-        ("Bawa paspor, KTP, dll. dan fotokopi.", ["Bawa paspor, KTP, dll. dan fotokopi."]),
-        ("Kantor di Jl. Sudirman No. 12 buka pagi. Datang jam 8.", ["Kantor di Jl. Sudirman No. 12 buka pagi.", "Datang jam 8."]),
-        ("Bayar Rp. 50.000 a.n. Bpk. Budi s.d. Jumat.", ["Bayar Rp. 50.000 a.n. Bpk. Budi s.d. Jumat."]),
-        ("Tanya Sdr. Andi atau Dr. Sato dan Prof. Ito. Mereka tahu.", ["Tanya Sdr. Andi atau Dr. Sato dan Prof. Ito.", "Mereka tahu."]),
-        ("The U.S. Embassy is open, e.g. Monday, i.e. today, etc. Go early.", ["The U.S. Embassy is open, e.g. Monday, i.e. today, etc.", "Go early."]),
-        ("Lihat https://www.ssw.go.jp/id/exam.html?x=1 dulu. Lalu daftar.", ["Lihat https://www.ssw.go.jp/id/exam.html?x=1 dulu.", "Lalu daftar."]),
-        ("Tulis ke info@bp2mi.go.id sekarang. Dijawab besok.", ["Tulis ke info@bp2mi.go.id sekarang.", "Dijawab besok."]),
-        ("Tunggu... lalu masuk. Selesai... Pulang.", ["Tunggu... lalu masuk.", "Selesai...", "Pulang."]),
-        ('Ia berkata, "Kami siap." Lalu pergi.', ['Ia berkata, "Kami siap."', "Lalu pergi."]),
-        ('Ia pamit. "Sampai jumpa," katanya.', ["Ia pamit.", '"Sampai jumpa," katanya.']),
-        ("Berapa biayanya? Mahal! Tidak juga.", ["Berapa biayanya?", "Mahal!", "Tidak juga."]),
         ("Syarat utama\nUsia minimal 18 tahun.", ["Syarat utama", "Usia minimal 18 tahun."]),
-        ("- Paspor\n- Ijazah SMA\n1. Daftar. Lalu tes\n2) Berangkat", ["- Paspor", "- Ijazah SMA", "1. Daftar.", "Lalu tes", "2) Berangkat"]),
-        ("Paragraf satu\n\nParagraf dua.", ["Paragraf satu", "Paragraf dua."]),
+        ("- Paspor\n- Ijazah SMA", ["- Paspor", "- Ijazah SMA"]),
+        ("1. Daftar. Lalu tes\n2) Berangkat", ["1. Daftar.", "Lalu tes", "2) Berangkat"]),
+        ("Paragraf satu\n\n  Paragraf dua.  ", ["Paragraf satu", "Paragraf dua."]),
         ("   \n\n  ", []),
     ],
 )
-def test_split_sentences(text, expected):
+def test_split_sentences_across_lines(text, expected):
     assert split_sentences(text) == expected
 
 

@@ -1,0 +1,152 @@
+"""What admins can do — reload, add articles by upload, see statistics — and the refusal for everyone else.
+
+Admin rights come only from numeric ids in BOT_ADMIN_IDS (usernames can be changed by anyone);
+the whole handler list is gated by one filter, not by checks inside each callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import shutil
+import tempfile
+from datetime import date, datetime, timedelta, timezone
+from html import escape
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.knowledge_base import ReloadReport
+from bot.services import services
+from knowledge.loader import load_articles
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 256 * 1024  # the longest shipped article is ~10 KB; anything this big is not an article
+UPLOAD_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(md|txt)$")
+REFUSED = "Maaf, perintah ini hanya untuk admin Tanya Jepang."
+STATS_DAYS = 30
+
+
+def _report_text(report: ReloadReport, prefix: str = "") -> str:
+    if report.already_running:
+        return "Pemuatan ulang sedang berjalan; tunggu sampai selesai lalu coba lagi."
+    if not report.published:
+        problems = "\n".join(f"• {escape(str(p))}" for p in report.problems)
+        return f"{prefix}❌ Ada artikel yang tidak valid. Indeks lama tetap dipakai.\n{problems}"
+    lines = [
+        f"{prefix}✅ Basis pengetahuan dimuat ulang dalam {report.seconds:.1f} detik.",
+        f"Artikel: {report.articles}, bagian: {report.passages}, di-embed ulang: {report.embedded}.",
+    ]
+    for label, titles in (("Baru", report.added), ("Berubah", report.changed), ("Dihapus", report.removed)):
+        if titles:
+            lines.append(f"{label}: " + "; ".join(escape(t) for t in titles))
+    return "\n".join(lines)
+
+
+async def _audit(context: ContextTypes.DEFAULT_TYPE, update: Update, action: str, detail: str = "",
+                 allowed: bool = True) -> None:
+    await asyncio.to_thread(services(context).journal.record_admin_action, update.effective_user.id, action,
+                            detail, allowed=allowed)
+
+
+async def _reload_and_report(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str = "") -> None:
+    report = await services(context).kb.reload()
+    await context.bot.send_message(update.effective_chat.id, _report_text(report, prefix))
+
+
+async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _audit(context, update, "reload")
+    await update.effective_message.reply_text("⏳ Memuat ulang basis pengetahuan…")
+    # in the background, so this update is done and the bot keeps answering meanwhile
+    context.application.create_task(_reload_and_report(update, context), update=update)
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Validate the upload together with the current articles in a scratch copy; only then write and reload."""
+    document = update.effective_message.document
+    name = document.file_name or ""
+    await _audit(context, update, "upload", name)
+    reason = _upload_problem(name, document.file_size)
+    if reason:
+        await update.effective_message.reply_text(f"❌ {escape(reason)}")
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    if len(data) > MAX_UPLOAD_BYTES:
+        await update.effective_message.reply_text("❌ Berkas terlalu besar.")
+        return
+    knowledge_dir = services(context).kb.knowledge_dir
+    problems = await asyncio.to_thread(_validate_with_current, knowledge_dir, name, data)
+    if problems:
+        listed = "\n".join(f"• {escape(p)}" for p in problems)
+        await update.effective_message.reply_text(f"❌ {escape(name)} tidak ditambahkan:\n{listed}")
+        return
+    await asyncio.to_thread(_write_atomically, knowledge_dir / name, data)
+    await update.effective_message.reply_text(f"📄 {escape(name)} disimpan. ⏳ Memuat ulang…")
+    context.application.create_task(_reload_and_report(update, context), update=update)
+
+
+def _upload_problem(name: str, size: int | None) -> str | None:
+    if not UPLOAD_NAME.match(name):
+        return ("Nama berkas harus huruf kecil, angka dan tanda minus, berakhiran .md (artikel) atau .txt "
+                "(teks berita), misalnya ssw-bidang-baru.md.")
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        return f"Berkas terlalu besar ({size} byte; paling besar {MAX_UPLOAD_BYTES})."
+    return None
+
+
+def _validate_with_current(knowledge_dir: Path, name: str, data: bytes) -> list[str]:
+    """Exactly the checks a reload makes, on a copy, so a bad upload never touches the live folder."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ["berkas harus teks UTF-8"]
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "kb"
+        shutil.copytree(knowledge_dir, folder)
+        (folder / name).write_bytes(data)
+        result = load_articles(folder, today=date.today())
+    return [str(problem) for problem in result.problems]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    days = int(context.args[0]) if context.args and context.args[0].isdigit() else STATS_DAYS
+    await _audit(context, update, "stats", f"{days} days")
+    since = datetime.now(timezone.utc) - timedelta(days=days)
+    stats = await asyncio.to_thread(services(context).journal.stats, since)
+    share = f"{100 * stats.answered / stats.questions:.0f}%" if stats.questions else "–"
+    topics = ", ".join(f"{topic} ({count})" for topic, count in stats.top_topics) or "–"
+    await update.effective_message.reply_text(
+        f"📊 {days} hari terakhir\nPengguna: {stats.users}\nPertanyaan: {stats.questions} "
+        f"(terjawab {stats.answered}, ditolak {stats.declined}; {share} terjawab)\n"
+        f"👍 {stats.thumbs_up} · 👎 {stats.thumbs_down}\nTopik teratas: {escape(topics)}"
+    )
+
+
+async def on_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    action = (update.effective_message.text or "document").split()[0][:40]
+    logger.warning("Refused admin action %r from a non-admin user", action)
+    await _audit(context, update, action, allowed=False)
+    await update.effective_message.reply_text(REFUSED)
+
+
+def admin_handlers(admin_ids: frozenset[int]) -> list:
+    admin = filters.User(user_id=admin_ids)
+    document = filters.Document.ALL & filters.ChatType.PRIVATE
+    return [
+        CommandHandler("reload", on_reload, filters=admin),
+        CommandHandler("stats", on_stats, filters=admin),
+        MessageHandler(document & admin, on_document),
+        # everyone else, after the admin handlers above had their chance
+        CommandHandler(["reload", "stats"], on_refused),
+        MessageHandler(document, on_refused),
+    ]

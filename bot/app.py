@@ -1,0 +1,100 @@
+"""The wiring, readable as the bot's table of contents: builder, lifecycle, handlers, error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.admin import admin_handlers
+from bot.asking import Asker
+from bot.config import Settings
+from bot.handlers import SORRY, worker_handlers
+from bot.journal import Journal
+from bot.knowledge_base import KnowledgeBase
+from bot.services import Services
+from embeddings.encoder import load_encoder
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "Mulai dan pilih topik"),
+    BotCommand("topik", "Topik yang bisa ditanyakan"),
+    BotCommand("sumber", "Isi basis pengetahuan dan tanggalnya"),
+    BotCommand("help", "Cara memakai bot"),
+    BotCommand("hapus", "Hapus semua data saya"),
+]
+
+
+def make_services(settings: Settings) -> Services:
+    """Production services: the configured model, one encoder for builds and one for the query lane."""
+    kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model,
+                       lambda: load_encoder(settings.embedding_model))
+    return Services(settings, kb, Asker(kb, lambda: load_encoder(settings.embedding_model)),
+                    Journal.open(settings.bot_data_dir))
+
+
+async def post_init(application: Application) -> None:
+    svc: Services = application.bot_data["services"]
+    if svc.kb.snapshot is None:
+        report = await asyncio.to_thread(svc.kb.open)  # loads the published index; builds only if there is none
+        if report is not None and not report.published:
+            raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
+    await asyncio.to_thread(svc.asker.warm_up)
+    await application.bot.set_my_commands(COMMANDS)
+    if application.job_queue:
+        application.job_queue.run_repeating(_purge_old_questions, interval=24 * 3600, first=60)
+
+
+async def post_shutdown(application: Application) -> None:
+    svc: Services = application.bot_data["services"]
+    svc.asker.close()
+    svc.journal.close()
+
+
+async def _purge_old_questions(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc: Services = context.application.bot_data["services"]
+    removed = await asyncio.to_thread(svc.journal.purge_questions_older_than, svc.settings.question_log_retention_days)
+    logger.info("Retention: removed %d old questions", removed)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log first, so the error is seen even if telling the user fails too."""
+    logger.error("Error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        await context.bot.send_message(update.effective_chat.id, html.escape(SORRY))
+
+
+def build_application(settings: Settings, services: Services) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    application = builder.build()
+    application.bot_data["services"] = services
+    # Order matters: admin commands first, so their refusal handlers do not shadow them.
+    application.add_handlers(admin_handlers(settings.bot_admin_ids))
+    application.add_handlers(worker_handlers())
+    application.add_error_handler(on_error)
+    return application
+
+
+def run_bot(settings: Settings) -> None:
+    application = build_application(settings, make_services(settings))
+    if settings.webhook_url:
+        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                                webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

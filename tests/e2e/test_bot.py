@@ -1,0 +1,169 @@
+"""The real PTB Application, built by our own build_application, against the fake Bot API on loopback."""
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.app import build_application, post_init
+from bot.asking import Asker
+from bot.config import load_settings
+from bot.journal import Journal
+from bot.knowledge_base import KnowledgeBase
+from bot.services import Services
+from tests.fakes import FakeEncoder
+
+pytestmark = pytest.mark.e2e
+FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+ADMIN = 1001
+
+NEW_ARTICLE = """---
+title: "Festival kerja Jepang di Surabaya"
+sources: [https://example.org/festival]
+as_of: 2026-11-01
+lang: id
+topics: [news]
+---
+## Jadwal festival kerja Jepang
+Festival kerja Jepang di Surabaya diadakan setiap bulan Desember di gedung serbaguna kota. Pengunjung festival bisa
+bertemu lembaga pelatihan resmi dan mendapat penjelasan tentang program kerja ke Jepang secara langsung.
+"""
+
+
+@pytest_asyncio.fixture
+async def bot_env(fake_api, tmp_path):
+    """Starts our application exactly as production wires it, with fake encoders instead of the model."""
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb_dir)
+    settings = load_settings(
+        telegram_bot_token=fake_api.token, telegram_base_url=fake_api.base_url,
+        telegram_base_file_url=fake_api.base_file_url, bot_admin_ids=str(ADMIN),
+        knowledge_dir=kb_dir, bot_data_dir=tmp_path / "data",
+    )
+    build_encoder, query_encoder = FakeEncoder(), FakeEncoder()
+    kb = KnowledgeBase(kb_dir, settings.bot_data_dir, "fake-encoder", lambda: build_encoder)
+    services = Services(settings, kb, Asker(kb, lambda: query_encoder), Journal.open(settings.bot_data_dir))
+    app = build_application(settings, services)
+    await app.initialize()
+    await post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0)
+    yield app, services, build_encoder
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+async def test_a_question_gets_a_cited_answer(fake_api, bot_env):
+    sari = fake_api.user(42)
+    asked = await sari.says("berapa lama pemegang SSW boleh tinggal, boleh bawa keluarga?")
+    reply = await fake_api.wait_for_reply(asked)
+    assert reply["chat"]["id"] == 42
+    assert "5 tahun" in reply["text"]
+    assert "Sumber:" in reply["text"] and "SSW (Tokutei Ginou) singkat" in reply["text"]
+    assert reply.params["parse_mode"] == "HTML"
+    assert fake_api.calls_to("sendChatAction")[0].params["action"] == "typing"
+    assert {"👍", "👎"} <= {b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row}
+
+
+async def test_commands_are_registered_in_indonesian(fake_api, bot_env):
+    commands = fake_api.calls_to("setMyCommands")[0].params["commands"]
+    assert {c["command"] for c in commands} >= {"start", "topik", "sumber", "hapus"}
+    assert any("topik" in c["description"].lower() for c in commands)
+
+
+async def test_start_then_a_topic_button_answers_like_a_typed_question(fake_api, bot_env):
+    sari = fake_api.user(42)
+    welcome = await fake_api.wait_for_reply(await sari.says("/start"))
+    assert "Tanya Jepang" in welcome["text"]
+    await sari.presses(welcome, "Magang")
+    answer = await fake_api.wait_for(lambda api: [m for m in api.sent_messages(42) if "Sumber:" in m["text"]])
+    assert "Magang ke Jepang (TITP) singkat" in answer[0]["text"]
+    assert fake_api.calls_to("answerCallbackQuery")
+
+
+async def test_a_thumbs_up_press_is_stored(fake_api, bot_env):
+    _, services, _ = bot_env
+    sari = fake_api.user(42)
+    reply = await fake_api.wait_for_reply(await sari.says("cara daftar pelatihan BPVP"))
+    await sari.presses(reply, "👍")
+    await fake_api.wait_for(lambda api: api.calls_to("answerCallbackQuery"))
+    stats = await asyncio.to_thread(services.journal.stats)
+    assert (stats.thumbs_up, stats.thumbs_down) == (1, 0)
+
+
+async def test_an_admin_upload_is_answered_from_after_the_reload(fake_api, bot_env):
+    question = "kapan festival kerja jepang di surabaya?"
+    sari, admin = fake_api.user(42), fake_api.user(ADMIN, first_name="Admin")
+    before = await fake_api.wait_for_reply(await sari.says(question))
+    assert "Festival kerja" not in before["text"]
+
+    await admin.uploads("festival-surabaya.md", NEW_ARTICLE.encode())
+    report = await fake_api.wait_for(
+        lambda api: [m for m in api.sent_messages(ADMIN) if "dimuat ulang" in m["text"]])
+    assert "Festival kerja Jepang di Surabaya" in report[0]["text"]
+
+    after = await fake_api.wait_for_reply(await sari.says(question))
+    assert "Desember" in after["text"] and "Festival kerja Jepang di Surabaya" in after["text"]
+
+
+async def test_a_non_admin_cannot_reload_or_upload_and_nothing_changes(fake_api, bot_env):
+    _, services, _ = bot_env
+    files_before = sorted(p.name for p in services.kb.knowledge_dir.iterdir())
+    snapshot_before = services.kb.snapshot
+    mallory = fake_api.user(666, first_name="Mallory")
+    refusal = await fake_api.wait_for_reply(await mallory.says("/reload"))
+    assert "hanya untuk admin" in refusal["text"]
+    refusal = await fake_api.wait_for_reply(await mallory.uploads("jahat.md", NEW_ARTICLE.encode()))
+    assert "hanya untuk admin" in refusal["text"]
+    await asyncio.sleep(0.2)  # give a wrongly started reload the chance to show itself
+    assert sorted(p.name for p in services.kb.knowledge_dir.iterdir()) == files_before
+    assert services.kb.snapshot is snapshot_before
+
+
+async def test_twenty_users_asking_at_once_each_get_their_own_answer(fake_api, bot_env):
+    questions = {
+        "ssw": ("SSW boleh bawa keluarga?", "SSW (Tokutei Ginou) singkat"),
+        "magang": ("syarat ikut magang apa saja", "Magang ke Jepang (TITP) singkat"),
+        "bpvp": ("cara daftar pelatihan BPVP", "Pelatihan di BPVP"),
+        "bpvp2": ("apa itu BLK sekarang", "Pelatihan di BPVP"),
+    }
+    users = [(fake_api.user(2000 + i), list(questions.values())[i % len(questions)]) for i in range(20)]
+    asked = await asyncio.gather(*(user.says(q) for user, (q, _) in users))
+    for (user, (_, title)), message in zip(users, asked):
+        reply = await fake_api.wait_for_reply(message, timeout=15)
+        assert reply["chat"]["id"] == user.data["id"]
+        assert title in reply["text"]
+    assert all(len(fake_api.replies_to(m)) == 1 for m in asked)
+
+
+async def test_questions_are_answered_while_a_reload_runs(fake_api, bot_env):
+    _, services, build_encoder = bot_env
+    (services.kb.knowledge_dir / "bpvp.md").write_text(
+        (services.kb.knowledge_dir / "bpvp.md").read_text().replace("las, otomotif", "las, listrik, otomotif"))
+    build_encoder.delay = 1.5  # the rebuild now takes at least this long
+    admin, sari = fake_api.user(ADMIN), fake_api.user(42)
+    await admin.says("/reload")
+    await fake_api.wait_for(lambda api: any("Memuat ulang" in m["text"] for m in api.sent_messages(ADMIN)))
+    reply = await fake_api.wait_for_reply(await sari.says("SSW boleh bawa keluarga?"), timeout=1.0)
+    assert "Sumber:" in reply["text"]
+    assert not any("dimuat ulang" in m["text"] for m in fake_api.sent_messages(ADMIN)), "reload finished first"
+    report = await fake_api.wait_for(
+        lambda api: [m for m in api.sent_messages(ADMIN) if "dimuat ulang" in m["text"]], timeout=10)
+    assert "Berubah: Pelatihan di BPVP" in report[0]["text"]
+
+
+async def test_stickers_get_a_kind_text_only_reply(fake_api, bot_env):
+    reply = await fake_api.wait_for_reply(await fake_api.user(42).sends_sticker())
+    assert "teks" in reply["text"]
+
+
+async def test_forget_me_deletes_the_users_questions(fake_api, bot_env):
+    _, services, _ = bot_env
+    sari = fake_api.user(42)
+    await fake_api.wait_for_reply(await sari.says("SSW boleh bawa keluarga?"))
+    reply = await fake_api.wait_for_reply(await sari.says("/hapus"))
+    assert "dihapus" in reply["text"]
+    assert (await asyncio.to_thread(services.journal.stats)).questions == 0

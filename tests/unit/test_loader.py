@@ -1,0 +1,209 @@
+"""parse_article / load_articles: valid files become Articles, every defect becomes a precise Problem."""
+
+from datetime import date
+
+import pytest
+
+from knowledge.loader import load_articles, parse_article
+from knowledge.model import Article, Problem
+
+TODAY = date(2026, 11, 1)
+BODY = (
+    "## Syarat\n"
+    "Calon pekerja harus lulus tes keterampilan bidang kerja dan tes bahasa Jepang sebelum melamar "
+    "ke perusahaan penerima di Jepang melalui lembaga resmi.\n"
+)
+FRONT_MATTER = {
+    "title": "Syarat visa SSW",
+    "sources": "[https://www.ssw.go.jp/]",
+    "as_of": "2026-10-01",
+    "lang": "id",
+    "topics": "[ssw, magang]",
+}
+ALLOWED = "bpvp, contacts, glossary, ikusei, magang, news, safety, ssw"
+
+
+def markdown(body: str = BODY, **changes: str | None) -> str:
+    """An article file; a field set to None is left out."""
+    fields = {**FRONT_MATTER, **changes}
+    lines = [f"{key}: {value}" for key, value in fields.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def test_valid_markdown_article():
+    article, problems = parse_article("ssw.md", markdown(extra="unknown fields are fine"), today=TODAY)
+    assert problems == ()
+    assert article == Article(
+        slug="ssw",
+        title="Syarat visa SSW",
+        body=BODY.strip(),
+        sources=("https://www.ssw.go.jp/",),
+        as_of=date(2026, 10, 1),
+        lang="id",
+        topics=("ssw", "magang"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"as_of": None}, "as_of", "missing: add the date the facts were checked, e.g. as_of: 2026-11-01"),
+        ({"as_of": "2026-12-01"}, "as_of",
+         "2026-12-01 is in the future (today is 2026-11-01): use the date the facts were checked"),
+        ({"as_of": "'1 Oktober'"}, "as_of",
+         "'1 Oktober' is not a date: write it as YYYY-MM-DD, e.g. as_of: 2026-11-01"),
+        ({"sources": "[ftp://files.example.org/a, www.ssw.go.jp]"}, "sources",
+         "not a web link: 'ftp://files.example.org/a', 'www.ssw.go.jp': "
+         "each source must start with http:// or https://"),
+        ({"sources": "['https://']"}, "sources",
+         "not a web link: 'https://': each source must start with http:// or https://"),
+        ({"sources": None}, "sources",
+         "missing: list the http(s) links the facts come from, e.g. sources: [https://www.ssw.go.jp/]"),
+        ({"topics": "[ssw, visa]"}, "topics", f"unknown topic 'visa': use one of {ALLOWED}"),
+        ({"topics": "[]"}, "topics", f"missing: list one or more of {ALLOWED}"),
+        ({"lang": "jp"}, "lang", "must be id or en, not 'jp'"),
+        ({"title": "''"}, "title", "missing: add a title, e.g. title: Syarat visa SSW"),
+        ({"title": "[a, b]"}, "title", "must be text, not ['a', 'b']"),
+        ({"sources": "[https://www.ssw.go.jp/"}, "front matter",
+         "not valid YAML at line 4: did not find expected ',' or ']'"),
+        ({"as_of": "2026-02-30"}, "front matter", "not valid YAML: day is out of range for month"),
+        ({"as_of": "'2026-02-30'"}, "as_of",
+         "'2026-02-30' is not a date: write it as YYYY-MM-DD, e.g. as_of: 2026-11-01"),
+    ],
+)
+def test_front_matter_problems(changes, field, reason):
+    article, problems = parse_article("ssw.md", markdown(**changes), today=TODAY)
+    assert article is None
+    assert problems == (Problem("ssw.md", field, reason),)
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    text = markdown("Terlalu pendek.", as_of=None, lang="jp", topics="[visa]")
+    article, problems = parse_article("Syarat SSW.md", text, today=TODAY)
+    assert article is None
+    assert [(p.file, p.field) for p in problems] == [
+        ("Syarat SSW.md", "filename"),
+        ("Syarat SSW.md", "as_of"),
+        ("Syarat SSW.md", "lang"),
+        ("Syarat SSW.md", "topics"),
+        ("Syarat SSW.md", "body"),
+    ]
+    assert problems[-1].reason == "too short: 2 words; write at least 20 so a passage can answer a question"
+
+
+@pytest.mark.parametrize(
+    ("filename", "text", "expected"),
+    [
+        ("catatan.md", BODY, Problem(
+            "catatan.md", "front matter",
+            "missing: start the file with a --- block holding title, sources, as_of, lang and topics")),
+        ("kosong.md", markdown(""), Problem("kosong.md", "body", "missing: write the article below the front matter")),
+        ("ssw.docx", "apa saja", Problem("ssw.docx", "filename", "only .md articles and .txt news text are accepted")),
+        ("ssw_baru.md", markdown(), Problem(
+            "ssw_baru.md", "filename",
+            "'ssw_baru' cannot be an article id: use lower-case letters, digits and hyphens, e.g. syarat-ssw.md")),
+    ],
+)
+def test_file_problems(filename, text, expected):
+    assert parse_article(filename, text, today=TODAY) == (None, (expected,))
+
+
+def test_yaml_date_and_windows_line_endings_are_accepted():
+    text = markdown(as_of="2026-11-01", title='"Biaya SSW"').replace("\n", "\r\n")
+    article, problems = parse_article("biaya-ssw.md", text, today=TODAY)
+    assert problems == ()
+    assert (article.as_of, article.title) == (TODAY, "Biaya SSW")
+
+
+NEWS = (
+    "JAKARTA, KOMPAS.com - Pemerintah membuka kuota baru pelatihan bahasa Jepang di balai pelatihan. "
+    "Peserta dilatih selama tiga bulan sebelum mengikuti tes keterampilan.\n"
+    "BACA JUGA: Berita lain\n"
+    "Informasi lengkap tersedia di https://contoh.go.id/kuota.\n"
+    "Editor: Ani\n"
+)
+
+
+def test_news_text_without_header():
+    article, problems = parse_article("kuota-pelatihan.txt", NEWS, today=TODAY)
+    assert problems == ()
+    assert article.title == "Pemerintah membuka kuota baru pelatihan bahasa Jepang di balai pelatihan"
+    assert article.sources == ("https://contoh.go.id/kuota",)
+    assert (article.as_of, article.lang, article.topics) == (TODAY, "id", ("news",))
+    assert "BACA JUGA" not in article.body and "KOMPAS" not in article.body and "Editor" not in article.body
+
+
+def test_news_text_with_header():
+    text = (
+        "Judul: Kuota pelatihan bertambah\n"
+        "Sumber: https://contoh.go.id/kuota, https://contoh.go.id/arsip\n"
+        "Tanggal: 22/4/2024\n"
+        "Topik: bpvp, news\n"
+        "lang: id\n"
+        + NEWS
+    )
+    article, problems = parse_article("kuota-pelatihan.txt", text, today=TODAY)
+    assert problems == ()
+    assert article.title == "Kuota pelatihan bertambah"
+    assert article.sources == ("https://contoh.go.id/kuota", "https://contoh.go.id/arsip")
+    assert (article.as_of, article.lang, article.topics) == (date(2024, 4, 22), "id", ("bpvp", "news"))
+    assert not article.body.startswith("Judul")
+
+
+def test_empty_header_values_count_as_not_given():
+    article, problems = parse_article("kuota.txt", "Judul:\nSumber:\n" + NEWS, today=TODAY)
+    assert problems == ()
+    assert article.title.startswith("Pemerintah membuka kuota")
+    assert article.sources == ("https://contoh.go.id/kuota",)
+
+
+def test_news_header_problems():
+    text = "Sumber: contoh.go.id\nTanggal: 2027-01-01\nTopik: visa\nlang: jp\n" + NEWS
+    article, problems = parse_article("kuota.txt", text, today=TODAY)
+    assert article is None
+    assert problems == (
+        Problem("kuota.txt", "sources",
+                "not a web link: 'contoh.go.id': each source must start with http:// or https://"),
+        Problem("kuota.txt", "as_of",
+                "2027-01-01 is in the future (today is 2026-11-01): use the date the facts were checked"),
+        Problem("kuota.txt", "lang", "must be id or en, not 'jp'"),
+        Problem("kuota.txt", "topics", f"unknown topic 'visa': use one of {ALLOWED}"),
+    )
+
+
+def test_empty_news_text():
+    article, problems = parse_article("kosong.txt", "Redaktur: Ani\n", today=TODAY)
+    assert article is None
+    assert [p.field for p in problems] == ["title", "body"]
+
+
+def test_load_articles_reports_problems_across_files(tmp_path):
+    (tmp_path / "ssw.md").write_text(markdown(), encoding="utf-8")
+    (tmp_path / "ssw-lama.md").write_text(markdown(title="SYARAT VISA ssw"), encoding="utf-8")
+    (tmp_path / "magang.md").write_text(markdown(title="Magang"), encoding="utf-8")
+    (tmp_path / "magang.txt").write_text(NEWS, encoding="utf-8")
+    (tmp_path / "bpvp.md").write_text(markdown(title="BPVP", as_of=None), encoding="utf-8")
+    # nine good lines, then bytes that are not UTF-8 on line 10
+    (tmp_path / "rusak.md").write_bytes(markdown(title="Rusak").encode("utf-8") + b"caf\xe9")
+    (tmp_path / "kontak.md").write_bytes(b"\xef\xbb\xbf" + markdown(title="Kontak").encode("utf-8"))  # BOM
+    for ignored in ("_draft.md", ".hidden.md", "README.md", "notes.pdf"):
+        (tmp_path / ignored).write_text("bukan artikel", encoding="utf-8")
+    (tmp_path / "folder.md").mkdir()
+
+    result = load_articles(tmp_path, today=TODAY)
+
+    assert [a.slug for a in result.articles] == ["kontak"]
+    assert result.problems == (
+        Problem("bpvp.md", "as_of", "missing: add the date the facts were checked, e.g. as_of: 2026-11-01"),
+        Problem("rusak.md", "encoding", "not UTF-8 text (line 10): save the file as UTF-8"),
+        Problem("magang.md", "filename", "same name as magang.txt: rename one, the file name is the article's id"),
+        Problem("magang.txt", "filename", "same name as magang.md: rename one, the file name is the article's id"),
+        Problem("ssw-lama.md", "title",
+                "same title as ssw.md: give each article its own so citations can be told apart"),
+        Problem("ssw.md", "title",
+                "same title as ssw-lama.md: give each article its own so citations can be told apart"),
+    )
+
+
+def test_load_articles_of_an_empty_folder(tmp_path):
+    assert load_articles(tmp_path, today=TODAY).articles == ()
