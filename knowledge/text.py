@@ -25,7 +25,7 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 # dst., etc.) are not here: they end the sentence when a capital follows and, like every other
 # full stop, never when a lower-case word follows.
 _ABBREVIATIONS = frozenset({
-    "no", "rp", "bpk", "sdr", "sdri", "ibu", "jl", "jln", "dr", "drs", "prof", "ir", "hj", "yth",
+    "no", "rp", "bpk", "sdr", "sdri", "jl", "jln", "dr", "drs", "prof", "ir", "hj", "yth",
     "kab", "kec", "kel", "prov", "tel", "telp", "hlm", "tgl", "mr", "mrs", "ms", "st", "vs",
     "a.n", "s.d", "u.s", "e.g", "i.e",
 })

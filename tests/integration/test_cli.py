@@ -1,0 +1,64 @@
+"""The command line as a newcomer uses it, with the real bundled model on the fixture knowledge base."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.__main__ import cli
+
+pytestmark = pytest.mark.model
+FIXTURE_KB = str(Path(__file__).resolve().parents[1] / "fixtures" / "kb")
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.setenv("KNOWLEDGE_DIR", FIXTURE_KB)
+    return CliRunner()
+
+
+def test_reindex_then_ask_json(runner):
+    first = runner.invoke(cli, ["reindex"])
+    assert first.exit_code == 0, first.output
+    assert "articles: 4" in first.output and "embedded anew:" in first.output
+    again = runner.invoke(cli, ["reindex"])
+    assert "embedded anew: 0" in again.output  # the embedding cache at work
+
+    result = runner.invoke(cli, ["ask", "--json", "kak syarat magang jepang apa aja?"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output.strip().splitlines()[-1])
+    assert payload["answered"] is True
+    assert payload["passages"][0]["article"] == "magang"
+    assert payload["sources"][0] == {"title": "Magang ke Jepang (TITP) singkat", "as_of": "2026-11-01",
+                                     "url": "https://www.otit.go.jp/"}
+    assert "Sumber:" in payload["answer"]
+
+
+def test_ask_declines_unrelated_questions(runner):
+    result = runner.invoke(cli, ["ask", "--json", "resep nasi goreng enak"])
+    payload = json.loads(result.output.strip().splitlines()[-1])
+    assert payload["answered"] is False
+    assert "Maaf" in payload["answer"]
+
+
+def test_no_token_explains_and_falls_back_to_the_console_chat(runner):
+    result = runner.invoke(cli, [], input="SSW boleh bawa keluarga?\n/keluar\n")
+    assert result.exit_code == 0, result.output
+    assert "@BotFather" in result.output
+    assert "Tanya Jepang" in result.output and "Sumber:" in result.output
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(runner, monkeypatch):
+    monkeypatch.setenv("BOT_ADMIN_IDS", "alice")
+    result = runner.invoke(cli, ["ask", "halo"])
+    assert result.exit_code == 2
+    assert "BOT_ADMIN_IDS" in result.output and "Traceback" not in result.output
+
+
+def test_invalid_articles_are_listed_not_traced(runner, monkeypatch, tmp_path):
+    (tmp_path / "rusak.md").write_text("---\ntitle: x\n---\nbody")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(tmp_path))
+    result = runner.invoke(cli, ["reindex"])
+    assert result.exit_code == 1
+    assert "rusak.md: sources" in result.output
