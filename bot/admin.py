@@ -26,7 +26,6 @@ from knowledge.loader import load_articles
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 256 * 1024  # the longest shipped article is ~10 KB; anything this big is not an article
-UPLOAD_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(md|txt)$")
 REFUSED = "Maaf, perintah ini hanya untuk admin Tanya Jepang."
 STATS_DAYS = 30
 
@@ -68,9 +67,11 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Validate the upload together with the current articles in a scratch copy; only then write and reload."""
     document = update.effective_message.document
-    name = document.file_name or ""
-    await _audit(context, update, "upload", name)
-    reason = _upload_problem(name, document.file_size)
+    await _audit(context, update, "upload", document.file_name or "")
+    name, reason = _stored_name(document.file_name or ""), _size_problem(document.file_size)
+    if name is None:
+        reason = ("Kirim artikel .md atau teks berita .txt dengan nama berkas biasa (tanpa folder), "
+                  "misalnya ssw-bidang-baru.md.")
     if reason:
         await update.effective_message.reply_text(f"❌ {escape(reason)}")
         return
@@ -89,10 +90,19 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     context.application.create_task(_reload_and_report(update, context), update=update)
 
 
-def _upload_problem(name: str, size: int | None) -> str | None:
-    if not UPLOAD_NAME.match(name):
-        return ("Nama berkas harus huruf kecil, angka dan tanda minus, berakhiran .md (artikel) atau .txt "
-                "(teks berita), misalnya ssw-bidang-baru.md.")
+def _stored_name(name: str) -> str | None:
+    """The slug an upload is stored under ("Berita_Visa 2024.TXT" -> "berita-visa-2024.txt"); None for
+    anything that is not a plain .md/.txt name, such as "../../etc/passwd.md"."""
+    if any(bad in name for bad in ("/", "\\", "\0")) or name.startswith("."):
+        return None
+    stem, dot, extension = name.rpartition(".")
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80]
+    if not dot or extension.lower() not in ("md", "txt") or not slug:
+        return None
+    return f"{slug}.{extension.lower()}"
+
+
+def _size_problem(size: int | None) -> str | None:
     if size is not None and size > MAX_UPLOAD_BYTES:
         return f"Berkas terlalu besar ({size} byte; paling besar {MAX_UPLOAD_BYTES})."
     return None

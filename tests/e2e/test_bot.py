@@ -167,3 +167,41 @@ async def test_forget_me_deletes_the_users_questions(fake_api, bot_env):
     reply = await fake_api.wait_for_reply(await sari.says("/hapus"))
     assert "dihapus" in reply["text"]
     assert (await asyncio.to_thread(services.journal.stats)).questions == 0
+
+
+async def test_an_admin_can_feed_raw_news_text_like_the_seed_article(fake_api, bot_env):
+    from tests.conftest import shared_path
+
+    seed = shared_path("seeds", "000_b306bb71bdae2fe5.txt").read_bytes()
+    _, services, _ = bot_env
+    admin = fake_api.user(ADMIN)
+    await admin.uploads("000_b306bb71bdae2fe5.txt", seed)
+    report = await fake_api.wait_for(
+        lambda api: [m for m in api.sent_messages(ADMIN) if "dimuat ulang" in m["text"]])
+    assert "Baru: Kementerian Ketenagakerjaan" in report[0]["text"]
+    assert (services.kb.knowledge_dir / "000-b306bb71bdae2fe5.txt").exists()
+    reply = await fake_api.wait_for_reply(await fake_api.user(42).says("pertemuan Kemnaker dengan JICA di Tokyo"))
+    assert "JICA" in reply["text"] and "BACA JUGA" not in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content", "reason"),
+    [
+        ("../../etc/passwd.md", NEW_ARTICLE.encode(), "tanpa folder"),
+        ("gambar.png", b"\x89PNG\r\n", ".md"),
+        ("rusak.md", b"---\ntitle: [tidak ditutup\n---\nisi", "front matter"),
+        ("biner.txt", b"\xff\xfe\x00\x01" * 50, "UTF-8"),
+        ("tanpa-sumber.md", NEW_ARTICLE.replace("sources: [https://example.org/festival]\n", "").encode(), "sources"),
+        ("judul-kembar.md", NEW_ARTICLE.replace("Festival kerja Jepang di Surabaya", "Pelatihan di BPVP", 1).encode(),
+         "title"),
+    ],
+)
+async def test_bad_uploads_are_refused_with_the_reason_and_change_nothing(fake_api, bot_env, file_name, content,
+                                                                           reason):
+    _, services, _ = bot_env
+    files_before = sorted(p.name for p in services.kb.knowledge_dir.iterdir())
+    snapshot_before = services.kb.snapshot
+    reply = await fake_api.wait_for_reply(await fake_api.user(ADMIN).uploads(file_name, content))
+    assert "❌" in reply["text"] and reason in reply["text"]
+    assert sorted(p.name for p in services.kb.knowledge_dir.iterdir()) == files_before
+    assert services.kb.snapshot is snapshot_before

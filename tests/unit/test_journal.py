@@ -1,0 +1,182 @@
+import sqlite3
+import stat
+from contextlib import closing
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.journal import Journal, Stats
+
+ALICE = 987654321  # distinctive, so finding it in the database bytes means it was stored
+BOB = 123456789
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def journal(tmp_path: Path):
+    journal = Journal.open(tmp_path / "data")
+    yield journal
+    journal.close()
+
+
+def ask(journal: Journal, user_id: int, *, answered: bool = True, topics=("visa",), at: datetime = NOW) -> int:
+    return journal.record_question(user_id, "Berapa gaji tokutei ginou?", lang="id", answered=answered,
+                                   passage_ids=("gaji#1",), topics=topics, at=at)
+
+
+def rows(journal: Journal, table: str) -> list[tuple]:
+    with closing(sqlite3.connect(journal.path)) as conn:
+        return conn.execute(f"SELECT * FROM {table}").fetchall()  # table names are fixed in these tests
+
+
+def database_bytes(data_dir: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(data_dir.glob("journal.sqlite3*")))
+
+
+def test_the_raw_user_id_is_never_written(tmp_path):
+    data_dir = tmp_path / "data"
+    journal = Journal.open(data_dir)
+    question_id = ask(journal, ALICE)
+    journal.record_feedback(question_id, ALICE, 1)
+    journal.record_admin_action(ALICE, "/reload", "12 articles", allowed=False)
+    assert (data_dir / "journal.sqlite3-wal").exists()  # WAL mode: the rows are in the log for now
+    while_open = database_bytes(data_dir)
+    journal.close()
+    after_close = database_bytes(data_dir)
+
+    assert b"Berapa gaji" in while_open and b"Berapa gaji" in after_close  # the search does see stored text
+    for stored in (while_open, after_close):
+        assert str(ALICE).encode() not in stored
+        assert ALICE.to_bytes(4, "big") not in stored  # nor as an SQLite integer
+    assert rows(journal, "questions")[0][1] == journal.pseudonym(ALICE)
+
+
+def test_pseudonyms_are_stable_across_reopen_and_differ_by_user_and_key(tmp_path):
+    first = Journal.open(tmp_path / "one")
+    alice = first.pseudonym(ALICE)
+    first.close()
+    reopened = Journal.open(tmp_path / "one")
+    other_dir = Journal.open(tmp_path / "two")
+
+    assert reopened.pseudonym(ALICE) == alice
+    assert reopened.pseudonym(BOB) != alice
+    assert other_dir.pseudonym(ALICE) != alice
+    assert len(alice) == 64 and int(alice, 16) >= 0
+    assert (tmp_path / "one" / "journal.key").read_bytes() != (tmp_path / "two" / "journal.key").read_bytes()
+    reopened.close()
+    other_dir.close()
+
+
+def test_key_file_is_private_and_checked(tmp_path):
+    Journal.open(tmp_path / "data").close()
+    key_file = tmp_path / "data" / "journal.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(key_file.read_bytes()) == 32
+
+    key_file.write_bytes(b"short")
+    with pytest.raises(ValueError, match="32 bytes"):
+        Journal.open(tmp_path / "data")
+
+
+def test_only_the_asker_can_rate_and_a_second_press_replaces_the_first(journal):
+    question_id = ask(journal, ALICE)
+
+    assert journal.record_feedback(question_id, BOB, -1) is False
+    assert journal.record_feedback(question_id + 1, ALICE, 1) is False  # no such question
+    assert journal.record_feedback(question_id, ALICE, 1) is True
+    assert journal.record_feedback(question_id, ALICE, -1) is True
+
+    feedback = rows(journal, "feedback")
+    assert [(qid, who, value) for qid, who, value, _ in feedback] == [(question_id, journal.pseudonym(ALICE), -1)]
+    assert (journal.stats().thumbs_up, journal.stats().thumbs_down) == (0, 1)
+
+
+@pytest.mark.parametrize("value", [0, 2, -2])
+def test_feedback_is_plus_or_minus_one(journal, value):
+    with pytest.raises(ValueError):
+        journal.record_feedback(ask(journal, ALICE), ALICE, value)
+    assert rows(journal, "feedback") == []
+
+
+def test_admin_actions_are_audited_refusals_included(journal):
+    journal.record_admin_action(ALICE, "/reload", "12 articles")
+    journal.record_admin_action(BOB, "/stats", allowed=False)
+
+    audit = [(who, action, detail, allowed) for _, who, action, detail, allowed, _ in rows(journal, "admin_actions")]
+    assert audit == [(journal.pseudonym(ALICE), "/reload", "12 articles", 1), (journal.pseudonym(BOB), "/stats", "", 0)]
+
+
+def test_forget_user_removes_only_that_users_rows(journal):
+    alice_q = [ask(journal, ALICE), ask(journal, ALICE)]
+    bob_q = ask(journal, BOB)
+    journal.record_feedback(alice_q[0], ALICE, 1)
+    journal.record_feedback(bob_q, BOB, -1)
+    journal.record_admin_action(ALICE, "/reload")
+    journal.record_admin_action(BOB, "/stats", allowed=False)
+
+    assert journal.forget_user(ALICE) == 4  # two questions, one rating, one audit row
+    assert journal.forget_user(ALICE) == 0
+
+    bob = journal.pseudonym(BOB)
+    assert [row[1] for row in rows(journal, "questions")] == [bob]
+    assert [row[1] for row in rows(journal, "feedback")] == [bob]
+    assert [row[1] for row in rows(journal, "admin_actions")] == [bob]
+
+
+def test_retention_deletes_only_old_questions_and_their_feedback(journal):
+    old = ask(journal, ALICE, at=NOW - timedelta(days=181))
+    borderline = ask(journal, ALICE, at=NOW - timedelta(days=179, hours=23))
+    recent = ask(journal, BOB, at=NOW - timedelta(days=1))
+    journal.record_feedback(old, ALICE, 1)
+    journal.record_feedback(recent, BOB, 1)
+
+    assert journal.purge_questions_older_than(180, now=NOW) == 1
+    assert journal.purge_questions_older_than(180, now=NOW) == 0
+    assert sorted(row[0] for row in rows(journal, "questions")) == [borderline, recent]
+    assert [row[0] for row in rows(journal, "feedback")] == [recent]
+
+
+def test_naive_times_are_refused(journal):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        ask(journal, ALICE, at=datetime(2025, 6, 1, 12, 0))
+
+
+def test_stats_count_a_hand_made_journal_exactly(journal):
+    last_week = NOW - timedelta(days=7)
+    q1 = ask(journal, ALICE, topics=("visa", "gaji"), at=last_week)
+    ask(journal, ALICE, answered=False, topics=(), at=last_week)
+    q3 = ask(journal, BOB, topics=("gaji",))
+    ask(journal, BOB, topics=("gaji", "pajak"), at=NOW + timedelta(hours=1))
+    ask(journal, 555, answered=False, topics=("visa",))  # declined: its topic is not counted
+    journal.record_feedback(q1, ALICE, 1)
+    journal.record_feedback(q3, BOB, -1)
+
+    assert journal.stats() == Stats(users=3, questions=5, answered=3, declined=2, thumbs_up=1, thumbs_down=1,
+                                    top_topics=(("gaji", 3), ("pajak", 1), ("visa", 1)), since=None)
+    assert journal.stats(since=NOW) == Stats(users=2, questions=3, answered=2, declined=1, thumbs_up=0,
+                                             thumbs_down=1, top_topics=(("gaji", 2), ("pajak", 1)), since=NOW)
+
+
+def test_stats_of_an_empty_journal_and_at_most_five_topics(journal):
+    assert journal.stats() == Stats(0, 0, 0, 0, 0, 0, (), None)
+    for count, topic in enumerate(["a", "b", "c", "d", "e", "f"], start=1):
+        for _ in range(count):
+            ask(journal, ALICE, topics=(topic,))
+    assert journal.stats().top_topics == (("f", 6), ("e", 5), ("d", 4), ("c", 3), ("b", 2))
+
+
+def test_eight_threads_at_once_lose_nothing(journal):
+    def work(n: int) -> int:
+        question_id = ask(journal, 1000 + n % 20, topics=(f"t{n % 3}",))
+        assert journal.record_feedback(question_id, 1000 + n % 20, 1 if n % 2 else -1)
+        return question_id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(work, range(200)))
+
+    assert len(set(ids)) == 200
+    stats = journal.stats()
+    assert (stats.questions, stats.users, stats.thumbs_up, stats.thumbs_down) == (200, 20, 100, 100)
+    assert len(rows(journal, "feedback")) == 200
