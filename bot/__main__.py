@@ -131,6 +131,33 @@ def reindex() -> None:
     )
 
 
+@cli.command("eval")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The gold question set (default: tests/eval/questions.yaml).")
+@click.option("--sweep", is_flag=True, help="Also show declines at other confidence thresholds.")
+@click.option("--show-misses", is_flag=True, help="List questions whose right article is not in the top 3.")
+def evaluate_command(gold: str | None, sweep: bool, show_misses: bool) -> None:
+    """Score retrieval and answers on the gold questions: BM25 only, dense only, hybrid."""
+    from pathlib import Path
+
+    from bot.evaluation import EVAL_SET, evaluate, format_table, load_eval_set, misses
+
+    kb, encoder = _open_knowledge(_settings())
+    gold_set = load_eval_set(Path(gold) if gold else EVAL_SET)
+    methods = ("lexical", "dense", "hybrid", "rrf")
+    click.echo(f"{len(gold_set.questions)} questions, {len(gold_set.out_of_scope)} out of scope, "
+               f"{kb.snapshot.manifest.passages} passages, model {kb.snapshot.manifest.model}\n")
+    click.echo(format_table([evaluate(kb.snapshot, encoder, gold_set, method) for method in methods]))
+    if sweep:
+        click.echo("\nconfidence threshold sweep (hybrid):")
+        results = [evaluate(kb.snapshot, encoder, gold_set, "hybrid", t / 20) for t in range(4, 17)]
+        for threshold, result in zip([t / 20 for t in range(4, 17)], results):
+            click.echo(f"  {threshold:.2f}: in-scope declined {result.wrongly_declined:.3f}, "
+                       f"out-of-scope declined {result.oos_declined:.3f}, key fact {result.fact:.3f}")
+    if show_misses:
+        click.echo("\n" + "\n".join(misses(kb.snapshot, encoder, gold_set)))
+
+
 def main() -> None:
     cli(prog_name="python -m bot")
 

@@ -80,10 +80,11 @@ def compose_answer(
     articles: Mapping[str, Article],
     idf: Callable[[str], float],
     contacts: Sequence[Passage] = (),
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> Answer | Decline:
     lang = detect_language(question)
     query = Query.parse(question)
-    confident = [hit for hit in hits if hit.confidence >= MIN_CONFIDENCE]
+    confident = [hit for hit in hits if hit.confidence >= min_confidence]
     if not confident:
         return _decline(question, lang, query, hits, articles, idf, contacts)
 
