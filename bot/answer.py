@@ -6,6 +6,7 @@ be wrong only in what it picks, never in what it says. No Telegram here, no I/O.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough f
 SUPPORT_SCORE = 0.75  # other passages add a sentence only when their fused score is this close to the best
 MAX_SOURCES = 3
 MAX_RELATED = 3
+MAX_QUESTION_CHARS = 500  # a question, not an essay: longer text only dilutes both searches
+MAX_COMBINING_MARKS = 2  # per letter; more is "zalgo" text meant to break things, not a language's need
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,20 @@ class Decline:
     hits: tuple[Hit, ...]  # what was found, for the journal and the evaluation
     related: tuple[str, ...] = ()
     answered: bool = False
+
+
+def prepare_question(text: str) -> str:
+    """What is searched and stored: control and format characters and mark floods removed, spaces folded."""
+    kept: list[str] = []
+    marks = 0
+    for char in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn") and not char.isspace():
+            continue
+        marks = marks + 1 if category.startswith("M") else 0
+        if marks <= MAX_COMBINING_MARKS:
+            kept.append(char)
+    return " ".join("".join(kept).split())[:MAX_QUESTION_CHARS]
 
 
 def answer_question(question: str, snapshot: Snapshot, encoder: Encoder) -> Answer | Decline:

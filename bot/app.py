@@ -8,7 +8,7 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.admin import admin_handlers
 from bot.asking import Asker
@@ -20,6 +20,9 @@ from bot.services import Services
 from embeddings.encoder import load_encoder
 
 logger = logging.getLogger(__name__)
+
+MAX_IN_FLIGHT = 128  # updates handled at once; more wait in PTB's queue (none is lost), bounding memory and CPU
+TELEGRAM_RETRIES = 3  # a 429 "retry after N" is waited out and retried; Telegram did not act, so no duplicates
 
 COMMANDS = [
     BotCommand("start", "Mulai dan pilih topik"),
@@ -74,7 +77,9 @@ def build_application(settings: Settings, services: Services) -> Application:
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(True)
+        .concurrent_updates(MAX_IN_FLIGHT)
+        # Telegram's own limits bind: no proactive throttling, but 429s are waited out as Telegram asks.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=TELEGRAM_RETRIES))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

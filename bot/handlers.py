@@ -9,6 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.answer import prepare_question
+from bot.limits import Verdict
 from bot.render import format_date, split_message, to_html
 from bot.services import Services, services
 
@@ -40,6 +42,8 @@ FORGOTTEN = "Semua data Anda yang tersimpan di bot ini sudah dihapus ({rows} cat
 GONE = "Maaf, pertanyaan itu sudah tidak tersedia. Silakan tulis pertanyaan Anda."
 EMPTY = "Silakan tulis pertanyaan Anda dengan kata-kata, misalnya: syarat SSW apa saja?"
 SORRY = "Maaf, terjadi gangguan. Silakan coba lagi sebentar lagi."
+SLOW_DOWN = "Pelan-pelan ya 🙏 Saya menjawab satu per satu. Tunggu sebentar, lalu kirim pertanyaan berikutnya."
+UNKNOWN_COMMAND = "Perintah itu tidak saya kenal. Lihat /help, atau langsung tulis pertanyaan Anda."
 
 
 class _AddressedToBot(filters.MessageFilter):
@@ -53,7 +57,9 @@ class _AddressedToBot(filters.MessageFilter):
         return f"@{bot.username}".lower() in (message.text or "").lower()
 
 
-QUESTION = filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | _AddressedToBot())
+# New messages only: an edit of an answered question is not asked again, and channel posts are not questions.
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+QUESTION = NEW_MESSAGE & filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | _AddressedToBot())
 
 
 def topic_keyboard() -> InlineKeyboardMarkup:
@@ -101,7 +107,12 @@ async def answer_user(update: Update, context: ContextTypes.DEFAULT_TYPE, questi
     svc = services(context)
     chat = update.effective_chat
     user = update.effective_user
-    question = " ".join(question.split())
+    verdict = svc.limiter.check(user.id if user else chat.id)
+    if verdict is not Verdict.ALLOWED:
+        if verdict is Verdict.LIMITED_NOTIFY:
+            await context.bot.send_message(chat.id, SLOW_DOWN)
+        return
+    question = prepare_question(question)
     if not any(ch.isalnum() for ch in question):
         await context.bot.send_message(chat.id, EMPTY)
         return
@@ -171,6 +182,10 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await update.effective_message.reply_text(TEXT_ONLY)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+
+
 def worker_handlers() -> list:
     return [
         CommandHandler("start", on_start),
@@ -182,8 +197,9 @@ def worker_handlers() -> list:
         CallbackQueryHandler(on_related_button, pattern=r"^rel:[0-9a-f]+$"),
         CallbackQueryHandler(on_feedback, pattern=r"^fb:\d+:-?1$"),
         MessageHandler(QUESTION, on_question),
+        MessageHandler(NEW_MESSAGE & filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command),
         MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+            NEW_MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
             on_non_text,
         ),
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext
 
@@ -10,6 +10,7 @@ from bot.asking import Asker
 from bot.config import Settings
 from bot.journal import Journal
 from bot.knowledge_base import KnowledgeBase
+from bot.limits import RateLimiter
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Services:
     kb: KnowledgeBase
     asker: Asker
     journal: Journal
+    limiter: RateLimiter = field(default_factory=RateLimiter)
 
 
 def services(context: CallbackContext) -> Services:

@@ -1,0 +1,57 @@
+"""Per-user rate limiting: a token bucket each, so one flooding user cannot slow everyone else.
+
+Pure: the clock is passed in, so tests need no sleeps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+BURST = 5  # questions a user may send at once: a worker pasting a few questions in a row is fine
+REFILL_PER_SECOND = 1 / 4  # then one question every 4 s (15 a minute), far above a person's reading speed
+FORGET_AFTER = 3600.0  # seconds; idle buckets are full again anyway, so they are dropped
+
+
+class Verdict(Enum):
+    ALLOWED = "allowed"
+    LIMITED_NOTIFY = "limited, say so once"
+    LIMITED_SILENT = "limited, already told"
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    updated: float
+    told: bool = False
+
+
+class RateLimiter:
+    def __init__(self, burst: int = BURST, refill_per_second: float = REFILL_PER_SECOND,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._burst = burst
+        self._refill = refill_per_second
+        self._clock = clock
+        self._buckets: dict[int, _Bucket] = {}
+
+    def check(self, user_id: int) -> Verdict:
+        now = self._clock()
+        bucket = self._buckets.get(user_id) or _Bucket(float(self._burst), now)
+        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._refill)
+        bucket.updated = now
+        self._buckets[user_id] = bucket
+        if len(self._buckets) > 10_000:
+            self._forget_idle(now)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            bucket.told = False
+            return Verdict.ALLOWED
+        if bucket.told:
+            return Verdict.LIMITED_SILENT
+        bucket.told = True
+        return Verdict.LIMITED_NOTIFY
+
+    def _forget_idle(self, now: float) -> None:
+        self._buckets = {k: b for k, b in self._buckets.items() if now - b.updated < FORGET_AFTER}
