@@ -1,8 +1,21 @@
 """Fixtures for e2e tests: the fake Bot API server and a helper that runs a real PTB app on it."""
 
+import shutil
+from pathlib import Path
+
 import pytest_asyncio
 
+from bot.app import build_application, post_init
+from bot.asking import Asker
+from bot.config import load_settings
+from bot.journal import Journal
+from bot.knowledge_base import KnowledgeBase
+from bot.services import Services
 from tests.fakebotapi import FakeBotAPI
+from tests.fakes import FakeEncoder
+
+FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+ADMIN = 1001
 
 
 @pytest_asyncio.fixture
@@ -38,3 +51,27 @@ async def start_app(fake_api):
         if app.running:
             await app.stop()
         await app.shutdown()
+
+
+@pytest_asyncio.fixture
+async def bot_env(fake_api, tmp_path):
+    """Starts our application exactly as production wires it, with fake encoders instead of the model."""
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb_dir)
+    settings = load_settings(
+        telegram_bot_token=fake_api.token, telegram_base_url=fake_api.base_url,
+        telegram_base_file_url=fake_api.base_file_url, bot_admin_ids=str(ADMIN),
+        knowledge_dir=kb_dir, bot_data_dir=tmp_path / "data",
+    )
+    build_encoder, query_encoder = FakeEncoder(), FakeEncoder()
+    kb = KnowledgeBase(kb_dir, settings.bot_data_dir, "fake-encoder", lambda: build_encoder)
+    services = Services(settings, kb, Asker(kb, lambda: query_encoder), Journal.open(settings.bot_data_dir))
+    app = build_application(settings, services)
+    await app.initialize()
+    await post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0)
+    yield app, services, build_encoder
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()

@@ -1,23 +1,11 @@
 """The real PTB Application, built by our own build_application, against the fake Bot API on loopback."""
 
 import asyncio
-import shutil
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
 
-from bot.app import build_application, post_init
-from bot.asking import Asker
-from bot.config import load_settings
-from bot.journal import Journal
-from bot.knowledge_base import KnowledgeBase
-from bot.services import Services
-from tests.fakes import FakeEncoder
+from tests.e2e.conftest import ADMIN
 
 pytestmark = pytest.mark.e2e
-FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
-ADMIN = 1001
 
 NEW_ARTICLE = """---
 title: "Festival kerja Jepang di Surabaya"
@@ -30,30 +18,6 @@ topics: [news]
 Festival kerja Jepang di Surabaya diadakan setiap bulan Desember di gedung serbaguna kota. Pengunjung festival bisa
 bertemu lembaga pelatihan resmi dan mendapat penjelasan tentang program kerja ke Jepang secara langsung.
 """
-
-
-@pytest_asyncio.fixture
-async def bot_env(fake_api, tmp_path):
-    """Starts our application exactly as production wires it, with fake encoders instead of the model."""
-    kb_dir = tmp_path / "kb"
-    shutil.copytree(FIXTURE_KB, kb_dir)
-    settings = load_settings(
-        telegram_bot_token=fake_api.token, telegram_base_url=fake_api.base_url,
-        telegram_base_file_url=fake_api.base_file_url, bot_admin_ids=str(ADMIN),
-        knowledge_dir=kb_dir, bot_data_dir=tmp_path / "data",
-    )
-    build_encoder, query_encoder = FakeEncoder(), FakeEncoder()
-    kb = KnowledgeBase(kb_dir, settings.bot_data_dir, "fake-encoder", lambda: build_encoder)
-    services = Services(settings, kb, Asker(kb, lambda: query_encoder), Journal.open(settings.bot_data_dir))
-    app = build_application(settings, services)
-    await app.initialize()
-    await post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0)
-    yield app, services, build_encoder
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
 
 
 async def test_a_question_gets_a_cited_answer(fake_api, bot_env):
