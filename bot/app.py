@@ -8,6 +8,7 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.admin import admin_handlers
@@ -68,11 +69,15 @@ async def _purge_old_questions(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log first, so the error is seen even if telling the user fails too."""
     logger.error("Error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat:
+    # After a network error Telegram may have delivered the reply anyway: an apology could be a second reply.
+    if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, NetworkError):
         await context.bot.send_message(update.effective_chat.id, html.escape(SORRY))
 
 
 def build_application(settings: Settings, services: Services) -> Application:
+    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())

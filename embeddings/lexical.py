@@ -7,6 +7,7 @@ Indonesian questions are poorly served by an English embedding model alone, and 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
 
 
 class LexicalIndex:

@@ -1,11 +1,12 @@
 """Fixtures for e2e tests: the fake Bot API server and a helper that runs a real PTB app on it."""
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest_asyncio
 
-from bot.app import build_application, post_init
+from bot.app import build_application, post_init, post_shutdown
 from bot.asking import Asker
 from bot.config import load_settings
 from bot.journal import Journal
@@ -16,6 +17,14 @@ from tests.fakes import FakeEncoder
 
 FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 ADMIN = 1001
+
+
+@dataclass
+class BotEnv:
+    app: object  # telegram.ext.Application
+    services: Services
+    build_encoder: FakeEncoder  # used by reloads: give it a delay to make a rebuild slow
+    query_encoder: FakeEncoder  # used by the query lane
 
 
 @pytest_asyncio.fixture
@@ -71,7 +80,10 @@ async def bot_env(fake_api, tmp_path):
     await post_init(app)
     await app.start()
     await app.updater.start_polling(poll_interval=0)
-    yield app, services, build_encoder
-    await app.updater.stop()
-    await app.stop()
+    yield BotEnv(app, services, build_encoder, query_encoder)
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
     await app.shutdown()
+    await post_shutdown(app)

@@ -49,7 +49,7 @@ async def test_start_then_a_topic_button_answers_like_a_typed_question(fake_api,
 
 
 async def test_a_thumbs_up_press_is_stored(fake_api, bot_env):
-    _, services, _ = bot_env
+    services = bot_env.services
     sari = fake_api.user(42)
     reply = await fake_api.wait_for_reply(await sari.says("cara daftar pelatihan BPVP"))
     await sari.presses(reply, "👍")
@@ -74,7 +74,7 @@ async def test_an_admin_upload_is_answered_from_after_the_reload(fake_api, bot_e
 
 
 async def test_a_non_admin_cannot_reload_or_upload_and_nothing_changes(fake_api, bot_env):
-    _, services, _ = bot_env
+    services = bot_env.services
     files_before = sorted(p.name for p in services.kb.knowledge_dir.iterdir())
     snapshot_before = services.kb.snapshot
     mallory = fake_api.user(666, first_name="Mallory")
@@ -104,7 +104,7 @@ async def test_twenty_users_asking_at_once_each_get_their_own_answer(fake_api, b
 
 
 async def test_questions_are_answered_while_a_reload_runs(fake_api, bot_env):
-    _, services, build_encoder = bot_env
+    services, build_encoder = bot_env.services, bot_env.build_encoder
     (services.kb.knowledge_dir / "bpvp.md").write_text(
         (services.kb.knowledge_dir / "bpvp.md").read_text().replace("las, otomotif", "las, listrik, otomotif"))
     build_encoder.delay = 1.5  # the rebuild now takes at least this long
@@ -125,7 +125,7 @@ async def test_stickers_get_a_kind_text_only_reply(fake_api, bot_env):
 
 
 async def test_forget_me_deletes_the_users_questions(fake_api, bot_env):
-    _, services, _ = bot_env
+    services = bot_env.services
     sari = fake_api.user(42)
     await fake_api.wait_for_reply(await sari.says("SSW boleh bawa keluarga?"))
     reply = await fake_api.wait_for_reply(await sari.says("/hapus"))
@@ -137,7 +137,7 @@ async def test_an_admin_can_feed_raw_news_text_like_the_seed_article(fake_api, b
     from tests.conftest import shared_path
 
     seed = shared_path("seeds", "000_b306bb71bdae2fe5.txt").read_bytes()
-    _, services, _ = bot_env
+    services = bot_env.services
     admin = fake_api.user(ADMIN)
     await admin.uploads("000_b306bb71bdae2fe5.txt", seed)
     report = await fake_api.wait_for(
@@ -162,7 +162,7 @@ async def test_an_admin_can_feed_raw_news_text_like_the_seed_article(fake_api, b
 )
 async def test_bad_uploads_are_refused_with_the_reason_and_change_nothing(fake_api, bot_env, file_name, content,
                                                                            reason):
-    _, services, _ = bot_env
+    services = bot_env.services
     files_before = sorted(p.name for p in services.kb.knowledge_dir.iterdir())
     snapshot_before = services.kb.snapshot
     reply = await fake_api.wait_for_reply(await fake_api.user(ADMIN).uploads(file_name, content))
