@@ -78,12 +78,17 @@ def _compose(result: Answer | Decline, escape: Callable[[str], str], bold: Calla
     return "\n\n".join(parts)
 
 
-TELEGRAM_LIMIT = 4096  # characters per message, counted after entity parsing; we stay under it before
+TELEGRAM_LIMIT = 4096  # Telegram's limit per message, in UTF-16 code units; markup counts here, so we stay under
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split between paragraphs, then lines, then words: our tags never span a line, so none is cut."""
-    if len(html_text) <= limit:
+    if telegram_length(html_text) <= limit:
         return [html_text]
     for separator in ("\n\n", "\n", " "):
         parts = html_text.split(separator)
@@ -93,7 +98,7 @@ def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         for part in parts:
             for piece in split_message(part, limit):
                 candidate = f"{current}{separator}{piece}" if current else piece
-                if len(candidate) <= limit:
+                if telegram_length(candidate) <= limit:
                     current = candidate
                 else:
                     if current:
@@ -106,9 +111,11 @@ def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 def _hard_split(text: str, limit: int) -> list[str]:
     """A single word longer than a message: cut it, but never inside an HTML entity such as &amp;."""
     chunks = []
-    while len(text) > limit:
-        cut = limit
-        ampersand = text.rfind("&", cut - 10, cut)
+    while telegram_length(text) > limit:
+        cut = limit // 2  # two units per character at most, so this prefix always fits
+        while cut < len(text) and telegram_length(text[: cut + 1]) <= limit:
+            cut += 1
+        ampersand = text.rfind("&", max(cut - 10, 0), cut)
         if ampersand > 0 and ";" not in text[ampersand:cut]:
             cut = ampersand
         chunks.append(text[:cut])
