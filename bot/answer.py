@@ -47,7 +47,7 @@ class Answer:
     sentences: tuple[Sentence, ...]
     sources: tuple[Source, ...]
     hits: tuple[Hit, ...]  # the passages the sentences came from, best first
-    related: tuple[str, ...]  # other questions (section headings) the knowledge base answers
+    related: tuple[Passage, ...]  # next-best sections: their headings are questions the knowledge base answers
     answered: bool = True
 
 
@@ -59,7 +59,7 @@ class Decline:
     where_to_ask: tuple[Sentence, ...]  # its first sentences, cited like any answer
     sources: tuple[Source, ...]
     hits: tuple[Hit, ...]  # what was found, for the journal and the evaluation
-    related: tuple[str, ...] = ()
+    related: tuple[Passage, ...] = ()
     answered: bool = False
 
 
@@ -175,15 +175,15 @@ def _number_sources(slugs: Sequence[str], articles: Mapping[str, Article]) -> tu
 
 def _related(
     hits: Sequence[Hit], used_sections: set[tuple[str, str]], articles: Mapping[str, Article], lang: str
-) -> tuple[str, ...]:
-    """Headings of the next-best sections: phrased as a worker would ask, and answerable by construction."""
-    related: list[str] = []
+) -> tuple[Passage, ...]:
+    """The next-best sections: their headings are phrased as a worker would ask, and answerable by construction."""
+    related: list[Passage] = []
     for hit in hits:
-        key = (hit.passage.article, hit.passage.section)
-        heading = hit.passage.section
-        if key in used_sections or not heading or heading in related or articles[key[0]].lang != lang:
+        passage = hit.passage
+        if ((passage.article, passage.section) in used_sections or not passage.section
+                or passage.section in {p.section for p in related} or articles[passage.article].lang != lang):
             continue
-        related.append(heading)
+        related.append(passage)
         if len(related) == MAX_RELATED:
             break
     return tuple(related)

@@ -132,12 +132,7 @@ async def answer_user(update: Update, context: ContextTypes.DEFAULT_TYPE, questi
 
 def _answer_keyboard(result, question_id: int) -> InlineKeyboardMarkup:
     """Related questions (by passage id: stable, and short enough for callback data) and 👍/👎."""
-    rows = []
-    for heading in result.related:
-        passage = next((h.passage for h in result.hits if h.passage.section == heading), None)
-        if passage is None:
-            continue
-        rows.append([InlineKeyboardButton(heading[:60], callback_data=f"rel:{passage.id}")])
+    rows = [[InlineKeyboardButton(p.section[:60], callback_data=f"rel:{p.id}")] for p in result.related]
     if result.answered:
         rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{question_id}:1"),
                      InlineKeyboardButton("👎", callback_data=f"fb:{question_id}:-1")])

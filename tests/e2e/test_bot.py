@@ -169,3 +169,32 @@ async def test_bad_uploads_are_refused_with_the_reason_and_change_nothing(fake_a
     assert "❌" in reply["text"] and reason in reply["text"]
     assert sorted(p.name for p in services.kb.knowledge_dir.iterdir()) == files_before
     assert services.kb.snapshot is snapshot_before
+
+
+async def test_a_related_question_button_answers_that_section(fake_api, bot_env):
+    sari = fake_api.user(42)
+    reply = await fake_api.wait_for_reply(await sari.says("syarat bahasa jepang SSW, JFT-Basic atau N4?"))
+    related = [b for row in reply["reply_markup"]["inline_keyboard"] for b in row if b["callback_data"].startswith("rel:")]
+    assert related, reply["reply_markup"]
+    await sari.presses(reply, related[0]["callback_data"])
+    answers = await fake_api.wait_for(lambda api: [m for m in api.sent_messages(42) if "Sumber:" in m["text"]][1:])
+    assert answers[0]["text"] != reply["text"]
+
+
+async def test_sources_lists_every_article_with_its_date(fake_api, bot_env):
+    reply = await fake_api.wait_for_reply(await fake_api.user(42).says("/sumber"))
+    assert "4 artikel" in reply["text"]
+    assert "Pelatihan di BPVP (per 1 November 2026)" in reply["text"]
+
+
+async def test_admin_stats_count_questions_and_feedback(fake_api, bot_env):
+    sari, admin = fake_api.user(42), fake_api.user(ADMIN)
+    answered = await fake_api.wait_for_reply(await sari.says("SSW boleh bawa keluarga?"))
+    await fake_api.wait_for_reply(await sari.says("resep nasi goreng"))
+    await sari.presses(answered, "👎")
+    await fake_api.wait_for(lambda api: api.calls_to("answerCallbackQuery"))
+    stats = await fake_api.wait_for_reply(await admin.says("/stats 7"))
+    assert "Pengguna: 1" in stats["text"] and "Pertanyaan: 2" in stats["text"]
+    assert "terjawab 1, ditolak 1" in stats["text"] and "👎 1" in stats["text"] and "ssw (1)" in stats["text"]
+    refused = await fake_api.wait_for_reply(await sari.says("/stats"))
+    assert "hanya untuk admin" in refused["text"]

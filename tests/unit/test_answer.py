@@ -95,7 +95,7 @@ def test_related_questions_are_other_sections_in_the_question_language():
     other = passage("p3", "ssw", "Syarat bahasa", "Pelamar SSW perlu lulus JFT-Basic.")
     hits = [hit(SSW_STAY, 1.0, 0.9), hit(other, 0.5, 0.6), hit(SSW_STAY, 0.4, 0.9)]
     result = compose_answer("berapa lama SSW tinggal", hits, ARTICLES, idf)
-    assert result.related == ("Syarat bahasa",)
+    assert [p.section for p in result.related] == ["Syarat bahasa"]
 
 
 def test_html_rendering_escapes_article_and_title_text():
