@@ -1,0 +1,38 @@
+"""`python -m bot` as a real process: polls the fake Bot API, answers, and stops cleanly on SIGTERM."""
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def test_the_bot_process_answers_then_stops_cleanly_on_sigterm(fake_api, tmp_path):
+    data = tmp_path / "data"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token, "TELEGRAM_BASE_URL": fake_api.base_url,
+           "TELEGRAM_BASE_FILE_URL": fake_api.base_file_url, "BOT_DATA_DIR": str(data),
+           "KNOWLEDGE_DIR": str(REPO / "tests" / "fixtures" / "kb"), "HF_HUB_OFFLINE": "1"}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=REPO, env=env,
+                                                   stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake_api.wait_for(lambda api: api.calls_to("setMyCommands"), timeout=90)
+        reply = await fake_api.wait_for_reply(await fake_api.user(42).says("kak syarat magang apa aja?"), timeout=30)
+        assert "Sumber:" in reply["text"] and "Magang" in reply["text"]
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert fake_api.token.split(":")[1] not in stderr.decode()
+    journal = data / "journal.sqlite3"
+    assert not Path(f"{journal}-wal").exists() or Path(f"{journal}-wal").stat().st_size == 0
+    with sqlite3.connect(journal) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT COUNT(*) FROM questions").fetchone() == (1,)
