@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import logging
+from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -101,10 +103,17 @@ def build_application(settings: Settings, services: Services) -> Application:
     return application
 
 
+def webhook_secret(settings: Settings) -> str:
+    """Telegram echoes this header on every webhook call, so forged updates from elsewhere are refused."""
+    return hashlib.sha256(b"webhook:" + settings.telegram_bot_token.get_secret_value().encode()).hexdigest()[:48]
+
+
 def run_bot(settings: Settings) -> None:
     application = build_application(settings, make_services(settings))
     if settings.webhook_url:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                                webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)
+                                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                                webhook_url=settings.webhook_url, secret_token=webhook_secret(settings),
+                                allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -36,3 +36,47 @@ async def test_the_bot_process_answers_then_stops_cleanly_on_sigterm(fake_api, t
     with sqlite3.connect(journal) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT COUNT(*) FROM questions").fetchone() == (1,)
+
+
+async def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(fake_api, tmp_path):
+    import json
+    import socket
+
+    import httpx
+
+    from bot.app import webhook_secret
+    from bot.config import load_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token, "TELEGRAM_BASE_URL": fake_api.base_url,
+           "BOT_DATA_DIR": str(tmp_path / "data"), "KNOWLEDGE_DIR": str(REPO / "tests" / "fixtures" / "kb"),
+           "WEBHOOK_URL": "https://bot.example.org/tg-hook", "WEBHOOK_PORT": str(port), "HF_HUB_OFFLINE": "1",
+           "NO_PROXY": "127.0.0.1,localhost"}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=REPO, env=env,
+                                                   stderr=asyncio.subprocess.PIPE)
+    try:
+        webhook = await fake_api.wait_for(lambda api: api.calls_to("setWebhook"), timeout=90)
+        assert webhook[0].params["url"] == "https://bot.example.org/tg-hook"
+        secret = webhook_secret(load_settings(telegram_bot_token=fake_api.token))
+        assert webhook[0].params["secret_token"] == secret
+        user = fake_api.user(42)
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": user.chat, "from": user.data,
+                                              "text": "kak syarat magang apa aja?"}}
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{port}/tg-hook"
+            forged = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            assert forged.status_code == 403
+            accepted = await client.post(url, content=json.dumps(update),
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": secret,
+                                                  "Content-Type": "application/json"})
+            assert accepted.status_code == 200
+        reply = await fake_api.wait_for(lambda api: api.sent_messages(42), timeout=30)
+        assert "Sumber:" in reply[0]["text"]
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 0
