@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -126,8 +126,12 @@ async def answer_user(update: Update, context: ContextTypes.DEFAULT_TYPE, questi
     )
     chunks = split_message(to_html(result))
     keyboard = _answer_keyboard(result, question_id)
+    # Quote a typed question, so quick successive questions each visibly get their own answer.
+    quoted = None if update.callback_query else ReplyParameters(update.effective_message.message_id,
+                                                                 allow_sending_without_reply=True)
     for i, chunk in enumerate(chunks):
-        await context.bot.send_message(chat.id, chunk, reply_markup=keyboard if i == len(chunks) - 1 else None)
+        await context.bot.send_message(chat.id, chunk, reply_parameters=quoted if i == 0 else None,
+                                       reply_markup=keyboard if i == len(chunks) - 1 else None)
 
 
 def _answer_keyboard(result, question_id: int) -> InlineKeyboardMarkup:

@@ -172,6 +172,7 @@ class Journal:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level="IMMEDIATE",
                                    check_same_thread=False)
             conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a power cut may lose the last rows
             conn.execute("PRAGMA foreign_keys = ON")
             with self._lock:
                 self._opened.append(conn)
