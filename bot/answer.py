@@ -198,11 +198,17 @@ def _decline(
     idf: Callable[[str], float],
     contacts: Sequence[Passage],
 ) -> Decline:
-    """Say where to ask instead: the contact section that best fits the question, else the first one."""
+    """Say where to ask instead: the contact section that fits the question; none for an unrelated question."""
     scored = [(_sentence_score(p.indexed_text, query, idf), -i, p) for i, p in enumerate(contacts)]
-    if not scored:
+    score, _, best = max(scored, key=lambda item: item[:2], default=(0.0, 0, None))
+    if best is None or score == 0:
         return Decline(question, lang, "", (), (), tuple(hits))
-    best = max(scored, key=lambda item: item[:2])[2]
-    sources = _number_sources([best.article], articles)
-    sentences = tuple(Sentence(text, 1) for text in split_sentences(best.text)[:3])
-    return Decline(question, lang, best.section, sentences, sources, tuple(hits))
+    sentences: list[Sentence] = []
+    words = 0
+    for text in split_sentences(best.text):  # contact details tend to follow the first sentence: keep reading
+        words += len(text.split())
+        if sentences and words > WORD_BUDGET:
+            break
+        sentences.append(Sentence(text, 1))
+    return Decline(question, lang, best.section, tuple(sentences), _number_sources([best.article], articles),
+                   tuple(hits))

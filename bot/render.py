@@ -72,6 +72,8 @@ def _compose(result: Answer | Decline, escape: Callable[[str], str], bold: Calla
         if result.where_to_ask:
             body.append(text(lang, "ask_here") + "\n" + bold(escape(result.contact_heading)))
             body.extend(_paragraphs(result.where_to_ask, escape))
+        else:
+            body.append(text(lang, "topics_hint"))
     parts = ["\n\n".join(body)]
     if result.sources:
         parts.append(bold(text(lang, "sources") + ":") + "\n" + "\n".join(_source_lines(result.sources, lang, escape, link)))

@@ -17,6 +17,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_here": "Silakan tanya ke saluran resmi ini:",
         "no_index": "Basis pengetahuan belum siap. Coba lagi sebentar lagi.",
         "related": "Pertanyaan terkait",
+        "topics_hint": "Coba tanya soal SSW (Tokutei Ginou), magang ke Jepang, atau pelatihan BPVP, atau pilih /topik.",
         "check_official": "Selalu cek ulang ke sumber resmi sebelum membayar atau menandatangani apa pun.",
     },
     "en": {
@@ -30,6 +31,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_here": "Please ask an official channel:",
         "no_index": "The knowledge base is not ready yet. Please try again shortly.",
         "related": "Related questions",
+        "topics_hint": "Try asking about SSW (Tokutei Ginou), internships in Japan or BPVP training, or see /topik.",
         "check_official": "Always double-check with an official source before you pay or sign anything.",
     },
 }

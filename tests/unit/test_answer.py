@@ -73,10 +73,16 @@ def test_a_distant_second_article_is_not_cited():
 
 def test_below_the_confidence_threshold_it_declines_and_says_where_to_ask():
     low = MIN_CONFIDENCE - 0.01
-    result = compose_answer("resep nasi goreng", [hit(SSW_STAY, 1.0, low)], ARTICLES, idf, [CONTACT_FEE, CONTACT_GENERAL])
+    result = compose_answer("biaya SSW berapa", [hit(SSW_STAY, 1.0, low)], ARTICLES, idf, [CONTACT_FEE, CONTACT_GENERAL])
     assert isinstance(result, Decline) and not result.answered
-    assert result.contact_heading == "Mengadu soal biaya"  # the first contact when nothing fits better
-    assert "KP2MI" in to_plain(result)
+    assert result.contact_heading == "Mengadu soal biaya"
+    assert "KP2MI" in to_plain(result) and "[1] Kontak resmi" in to_plain(result)
+
+
+def test_an_unrelated_question_is_declined_with_the_topics_not_a_contact():
+    result = compose_answer("resep nasi goreng", [hit(SSW_STAY, 1.0, 0.0)], ARTICLES, idf, [CONTACT_FEE, CONTACT_GENERAL])
+    assert not result.answered and result.where_to_ask == () and result.sources == ()
+    assert "/topik" in to_plain(result) and "KP2MI" not in to_plain(result)
 
 
 def test_the_decline_points_to_the_contact_that_fits_the_question():
