@@ -25,7 +25,7 @@ def answers(api, chat_id):
         ("😀🎌🙏", EMPTY.split(",")[0]),
         ("<b>SSW</b> </a> [x](tg://user?id=1) boleh bawa keluarga? &amp; <script>", "Sumber:"),
         ("SSW\u202e boleh\u0000 bawa\u200f keluarga\u0007?", "Sumber:"),
-        ("S\u0301\u0301\u0301\u0301\u0301\u0301SW boleh bawa keluarga?" + "\u0300" * 500, "Sumber:"),
+        ("SSW boleh\u0301\u0301\u0301\u0301\u0301\u0301 bawa keluarga?" + "\u0300" * 500, "Sumber:"),
         ("ما هو SSW؟ boleh bawa keluarga", "Sumber:"),
         ("SSW boleh bawa keluarga? " * 180, "Sumber:"),  # about 4,500 characters
         ("/perintahaneh", UNKNOWN_COMMAND[:20]),
