@@ -14,6 +14,7 @@ from datetime import date
 from embeddings.encoder import Encoder
 from embeddings.query import Query
 from embeddings.snapshot import Hit, Snapshot
+from knowledge.glossary import out_of_scope
 from knowledge.model import Article, Passage
 from knowledge.text import detect_language, split_sentences, tokenize
 
@@ -55,6 +56,7 @@ class Answer:
 class Decline:
     question: str
     lang: str
+    reason: str  # "unsure" (nothing fits well enough), "elsewhere" (another country) or "harmful"
     contact_heading: str  # the contact section chosen, e.g. "Mengadu soal biaya atau penipuan: KP2MI"
     where_to_ask: tuple[Sentence, ...]  # its first sentences, cited like any answer
     sources: tuple[Source, ...]
@@ -83,27 +85,34 @@ def answer_question(question: str, snapshot: Snapshot, encoder: Encoder) -> Answ
 
 def answer_many(questions: Sequence[str], snapshot: Snapshot, encoder: Encoder) -> list[Answer | Decline]:
     """Answer several questions with one encoder call (concurrent askers are batched into this)."""
-    results = snapshot.search_many(questions, encoder)
-    contacts = [p for p in snapshot.passages if "contacts" in snapshot.articles[p.article].topics]
+    queries = [snapshot.prepare(question) for question in questions]
+    results = snapshot.search_queries(queries, encoder)
+    contacts = contact_passages(snapshot)
     return [
-        compose_answer(question, hits, snapshot.articles, snapshot.lexical.idf, contacts)
-        for question, hits in zip(questions, results)
+        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, contacts)
+        for query, hits in zip(queries, results)
     ]
 
 
+def contact_passages(snapshot: Snapshot) -> list[Passage]:
+    return [p for p in snapshot.passages if "contacts" in snapshot.articles[p.article].topics]
+
+
 def compose_answer(
-    question: str,
+    query: Query | str,
     hits: Sequence[Hit],
     articles: Mapping[str, Article],
     idf: Callable[[str], float],
     contacts: Sequence[Passage] = (),
     min_confidence: float = MIN_CONFIDENCE,
 ) -> Answer | Decline:
+    query = Query.parse(query) if isinstance(query, str) else query
+    question = query.text
     lang = detect_language(question)
-    query = Query.parse(question)
     confident = [hit for hit in hits if hit.confidence >= min_confidence]
-    if not confident:
-        return _decline(question, lang, query, hits, articles, idf, contacts)
+    reason = out_of_scope(question) or ("unsure" if not confident else None)
+    if reason:
+        return _decline(question, lang, reason, query, hits, articles, idf, contacts)
 
     best = confident[0]
     chosen: list[tuple[Hit, list[str]]] = [(best, _best_window(best.passage.text, query, idf))]
@@ -192,6 +201,7 @@ def _related(
 def _decline(
     question: str,
     lang: str,
+    reason: str,
     query: Query,
     hits: Sequence[Hit],
     articles: Mapping[str, Article],
@@ -202,7 +212,7 @@ def _decline(
     scored = [(_sentence_score(p.indexed_text, query, idf), -i, p) for i, p in enumerate(contacts)]
     score, _, best = max(scored, key=lambda item: item[:2], default=(0.0, 0, None))
     if best is None or score == 0:
-        return Decline(question, lang, "", (), (), tuple(hits))
+        return Decline(question, lang, reason, "", (), (), tuple(hits))
     sentences: list[Sentence] = []
     words = 0
     for text in split_sentences(best.text):  # contact details tend to follow the first sentence: keep reading
@@ -210,5 +220,5 @@ def _decline(
         if sentences and words > WORD_BUDGET:
             break
         sentences.append(Sentence(text, 1))
-    return Decline(question, lang, best.section, tuple(sentences), _number_sources([best.article], articles),
-                   tuple(hits))
+    return Decline(question, lang, reason, best.section, tuple(sentences),
+                   _number_sources([best.article], articles), tuple(hits))

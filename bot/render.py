@@ -68,7 +68,7 @@ def _compose(result: Answer | Decline, escape: Callable[[str], str], bold: Calla
     if isinstance(result, Answer):
         body = _paragraphs(result.sentences, escape)
     else:
-        body = [text(lang, "decline")]
+        body = [text(lang, f"decline_{result.reason}")]
         if result.where_to_ask:
             body.append(text(lang, "ask_here") + "\n" + bold(escape(result.contact_heading)))
             body.extend(_paragraphs(result.where_to_ask, escape))

@@ -16,7 +16,25 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from knowledge.glossary import informal_variants
+from knowledge.text import tokenize
+
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
+
+
+TYPO_MIN_LENGTH = 5  # shorter words have too many one-letter neighbours to guess which was meant
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, swap, replacement or insertion away (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in LETTERS),
+        *(a + c + b for a, b in splits for c in LETTERS),
+    }
 
 
 class LexicalIndex:
@@ -40,6 +58,24 @@ class LexicalIndex:
         """BM25's IDF; a token no document has gets the highest possible weight."""
         df = self._doc_freq.get(token, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def known_forms(self, token: str) -> tuple[str, ...]:
+        """The indexed tokens an unknown question word most likely means: its standard spelling, or a typo fix.
+
+        Informal spellings (nunggu, dicairin) and typos (magng) would otherwise match nothing and, as
+        unknown words, weigh most against answering; a word no variant explains stays unknown.
+        """
+        if token in self._doc_freq:
+            return (token,)
+        for variant in informal_variants(token):
+            known = [t for t in tokenize(variant) if t in self._doc_freq]
+            if known:
+                return tuple(known)
+        if len(token) >= TYPO_MIN_LENGTH and token.isalpha():
+            fixes = [edit for edit in _edits1(token) if edit in self._doc_freq]
+            if fixes:
+                return (max(fixes, key=lambda fix: (self._doc_freq[fix], fix)),)
+        return ()
 
     def token_scores(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
         """BM25 score of every document for each known token; BM25 is a sum of these."""

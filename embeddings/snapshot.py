@@ -55,16 +55,24 @@ class Snapshot:
     lexical: LexicalIndex
     dense: DenseIndex
 
+    def prepare(self, question: str) -> Query:
+        """Parse a question against this snapshot's vocabulary (informal spellings and typos resolved)."""
+        return Query.parse(question, self.lexical.known_forms)
+
     def search(self, question: str, encoder: Encoder, k: int = TOP_K, method: str = "hybrid") -> list[Hit]:
         return self.search_many([question], encoder, k, method)[0]
 
     def search_many(
         self, questions: Sequence[str], encoder: Encoder, k: int = TOP_K, method: str = "hybrid"
     ) -> list[list[Hit]]:
+        return self.search_queries([self.prepare(question) for question in questions], encoder, k, method)
+
+    def search_queries(
+        self, queries: Sequence[Query], encoder: Encoder, k: int = TOP_K, method: str = "hybrid"
+    ) -> list[list[Hit]]:
         """Search several questions with one encoder call: batching is what makes concurrent askers cheap."""
         if method not in METHODS:
             raise ValueError(f"unknown search method {method!r}: use one of {', '.join(METHODS)}")
-        queries = [Query.parse(question) for question in questions]
         if not self.passages:
             return [[] for _ in queries]
         vectors = (
@@ -76,7 +84,7 @@ class Snapshot:
 
     def _search_one(self, query: Query, vector: np.ndarray, k: int, method: str) -> list[Hit]:
         per_token = self.lexical.token_scores(query.tokens)
-        bm25 = np.sum(list(per_token.values()), axis=0) if per_token else np.zeros(len(self.passages))
+        bm25 = _concept_bm25(query, per_token, len(self.passages))
         lexical_top = _top_positive(bm25, CANDIDATES)
         dense_top: list[int] = []
         if method != "lexical":
@@ -104,6 +112,20 @@ class Snapshot:
             )
             for row, score in ranked[:k]
         ]
+
+
+def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], size: int) -> np.ndarray:
+    """BM25 summed over the question's concepts, each scored by its best-matching synonym.
+
+    Summing every synonym instead would count "SSW" eight times when the glossary expands it, and
+    rank first whichever passage lists the most synonyms rather than the one that answers.
+    """
+    total = np.zeros(size, dtype=np.float32)
+    for _, alternatives in query.concepts:
+        scores = [per_token[alt][:size] for alt in alternatives if alt in per_token]
+        if scores:
+            total += np.max(scores, axis=0) if len(scores) > 1 else scores[0]
+    return total
 
 
 def _top_positive(scores: np.ndarray, k: int) -> list[int]:

@@ -52,6 +52,11 @@ INFORMAL: dict[str, str] = {
     "ya": "", "yah": "", "deh": "", "kah": "", "tolong": "", "mohon": "", "info": "", "nanya": "",
     "tanya": "", "mau": "", "pengen": "", "pingin": "", "ingin": "", "jepun": "jepang", "jpn": "jepang",
     "jepan": "jepang", "kerjaan": "kerja", "syarat2": "syarat",
+    "pake": "pakai", "taun": "tahun", "thn": "tahun", "msh": "masih", "skrg": "sekarang", "skrng": "sekarang",
+    "hrs": "harus", "kayak": "seperti", "kyk": "seperti", "cewek": "perempuan", "cewe": "perempuan",
+    "cowok": "laki-laki", "cowo": "laki-laki", "dapet": "dapat", "pas": "saat", "mending": "lebih baik",
+    "dimana": "", "kemana": "", "mana": "", "ciri2": "ciri", "org": "orang", "krj": "kerja", "bgt": "sekali",
+    "emang": "memang", "gimana2": "bagaimana", "bener": "benar", "banget": "sekali", "kalau2": "kalau",
 }
 """Informal words mapped to standard ones; an empty value drops a word that carries no meaning."""
 
@@ -63,6 +68,38 @@ def _term_pattern(term: str) -> str:
     return rf"(?<!\w){re.escape(term)}(?!\w)"
 
 
+OTHER_DESTINATIONS = (
+    "korea", "korsel", "eps-topik", "taiwan", "hong kong", "hongkong", "singapura", "singapore", "malaysia",
+    "brunei", "arab saudi", "saudi", "uni emirat arab", "dubai", "qatar", "kuwait", "oman", "australia",
+    "selandia baru", "new zealand", "jerman", "germany", "amerika", "usa", "kanada", "canada", "polandia",
+    "poland", "turki", "eropa", "europe", "china", "tiongkok",
+)
+"""Other countries workers go to: the knowledge base is about Japan only, so these are declined."""
+
+JAPAN_WORDS = ("jepang", "japan", "japanese", "日本", "tokyo", "osaka", "nihon")
+
+HARMFUL = (
+    "palsu", "memalsukan", "memalsu", "dipalsukan", "pemalsuan", "fake", "forged", "forge", "counterfeit",
+    "suap", "menyuap", "nyogok", "sogok", "selundup", "menyelundupkan", "kerja ilegal", "bekerja ilegal",
+    "kerja secara ilegal", "bekerja secara ilegal", "work illegally", "illegal work", "illegally",
+)
+"""Requests to deceive or break the law: the bot helps people stay safe, not get round the rules."""
+
+
+def out_of_scope(text: str) -> str | None:
+    """"harmful" or "elsewhere" when a question is outside what the bot may answer, whatever it retrieves."""
+    lowered = normalise_informal(text)
+    if _mentions(lowered, HARMFUL):
+        return "harmful"
+    if _mentions(lowered, OTHER_DESTINATIONS) and not _mentions(lowered, JAPAN_WORDS):
+        return "elsewhere"
+    return None
+
+
+def _mentions(text: str, terms: tuple[str, ...]) -> bool:
+    return any(re.search(_term_pattern(term), text) for term in terms)
+
+
 @lru_cache(maxsize=1)
 def _group_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(
@@ -72,6 +109,38 @@ def _group_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 _WORD = re.compile(r"[\w-]+")
+
+
+def informal_variants(word: str) -> list[str]:
+    """Standard spellings a colloquial word may stand for, most likely first (nunggu -> tunggu, dicairin -> dicairkan).
+
+    Jakarta-style speech marks verbs with a nasal prefix (ng-/ny-/n-/m-) and an -in suffix, drops an
+    initial h, and says e where the standard word has a; callers keep the variants their vocabulary knows.
+    """
+    stems = [word]
+    if word.endswith("in") and len(word) > 4:
+        stems += [word[:-2] + "kan", word[:-2], word[:-2] + "i"]
+    variants: list[str] = []
+    for stem in stems:
+        variants.append(stem)
+        if stem.startswith("nge"):
+            variants.append(stem[3:])
+        if stem.startswith("ng"):
+            variants += [stem[2:], "k" + stem[2:]]
+        if stem.startswith("ny"):
+            variants += ["c" + stem[2:], "s" + stem[2:]]
+        if stem.startswith("n") and len(stem) > 1 and stem[1] in "aiueo":
+            variants.append("t" + stem[1:])
+        if stem.startswith("m") and len(stem) > 1 and stem[1] in "aiueo":
+            variants.append("p" + stem[1:])
+        if stem.startswith("di") and len(stem) > 3 and stem[2] in "aiueo":
+            variants.append("dih" + stem[2:])
+        if stem[:1] in "aiueo":
+            variants.append("h" + stem)
+        last_e = stem.rfind("e")
+        if last_e > 0 and last_e >= len(stem) - 3:
+            variants.append(stem[:last_e] + "a" + stem[last_e + 1:])
+    return list(dict.fromkeys(v for v in variants[1:] if v != word))
 
 
 def normalise_informal(text: str) -> str:

@@ -1,7 +1,14 @@
 import pytest
 
 from embeddings.query import Query
-from knowledge.glossary import SYNONYMS, expand_query, matched_groups, normalise_informal
+from knowledge.glossary import (
+    SYNONYMS,
+    expand_query,
+    informal_variants,
+    matched_groups,
+    normalise_informal,
+    out_of_scope,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,3 +46,28 @@ def test_query_concepts_accept_synonyms_but_keep_one_concept_per_question_word()
     assert "ssw" in concepts["tokutei"] and "ssw" in concepts["ginou"]
     assert "ssw" not in concepts["syarat"]
     assert len(query.concepts) == 3
+
+
+@pytest.mark.parametrize(
+    ("word", "standard"),
+    [("nunggu", "tunggu"), ("nahan", "tahan"), ("ngurus", "urus"), ("dicairin", "dicairkan"),
+     ("diitung", "dihitung"), ("dapet", "dapat"), ("nyari", "cari")],
+)
+def test_informal_variants_include_the_standard_word(word, standard):
+    assert standard in informal_variants(word)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("syarat kerja ke korea lewat EPS apa", "elsewhere"),
+        ("how to apply for a caregiver job in canada", "elsewhere"),
+        ("cara bikin paspor palsu", "harmful"),
+        ("cara masuk jepang buat kerja ilegal", "harmful"),
+        ("bedanya kerja di jepang sama di korea apa", None),  # Japan is asked about
+        ("biaya apa yang ilegal ditagih untuk SSW", None),  # asking what is illegal is how one stays safe
+        ("syarat SSW apa aja", None),
+    ],
+)
+def test_out_of_scope_rules(question, reason):
+    assert out_of_scope(question) == reason

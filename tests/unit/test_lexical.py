@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+
+from embeddings.lexical import LexicalIndex
+from knowledge.text import tokenize
+
+DOCS = ["Peserta magang harus menunggu hasil seleksi.", "Biaya pelatihan di balai gratis untuk peserta.",
+        "Paspor harus disimpan sendiri, jangan ditahan perusahaan."]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return LexicalIndex.build([tokenize(doc) for doc in DOCS])
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [("magang", ("magang",)), ("magng", ("magang",)), ("nunggu", ("tunggu",)), ("nahan", ("tahan",)),
+     ("disimpen", ("simpan",)), ("korea", ()), ("xyzzy", ())],
+)
+def test_unknown_words_resolve_to_indexed_words_or_stay_unknown(index, word, meant):
+    assert index.known_forms(tokenize(word)[0]) == meant
+
+
+def test_idf_weighs_unknown_words_most(index):
+    korea, gratis, peserta = (tokenize(word)[0] for word in ("korea", "gratis", "peserta"))
+    assert index.idf(korea) > index.idf(gratis) > index.idf(peserta)
+
+
+def test_scores_are_the_sum_of_token_scores(index):
+    peserta, gratis = tokenize("peserta gratis")
+    per_token = index.token_scores([peserta, gratis])
+    assert np.allclose(index.scores([peserta, gratis]), per_token[peserta] + per_token[gratis])
+    assert int(np.argmax(index.scores(["gratis"]))) == 1
