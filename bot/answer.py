@@ -22,6 +22,7 @@ MIN_CONFIDENCE = 0.5  # share of the question's (IDF-weighted) concepts a passag
 WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough for a list of requirements
 SUPPORT_SCORE = 0.75  # other passages add a sentence only when their fused score is this close to the best
 MAX_SOURCES = 3
+LANGUAGE_MARGIN = 0.85  # how much lower a same-language passage may score and still be preferred
 MAX_RELATED = 3
 MAX_QUESTION_CHARS = 500  # a question, not an essay: longer text only dilutes both searches
 MAX_COMBINING_MARKS = 2  # per letter; more is "zalgo" text meant to break things, not a language's need
@@ -114,9 +115,13 @@ def compose_answer(
     if reason:
         return _decline(question, lang, reason, query, hits, articles, idf, contacts)
 
+    # A close runner-up in the worker's own language reads better than the top hit in another one.
+    same_language = [hit for hit in confident if articles[hit.passage.article].lang == lang]
     best = confident[0]
+    if same_language and same_language[0].score >= LANGUAGE_MARGIN * best.score:
+        best = same_language[0]
     chosen: list[tuple[Hit, list[str]]] = [(best, _best_window(best.passage.text, query, idf))]
-    for hit in confident[1:]:
+    for hit in same_language:
         if len(chosen) == MAX_SOURCES or hit.score < SUPPORT_SCORE * best.score:
             break
         if any(hit.passage.article == used.passage.article for used, _ in chosen):
@@ -168,9 +173,11 @@ def _best_window(text: str, query: Query, idf: Callable[[str], float]) -> list[s
 
 
 def _best_sentence(text: str, query: Query, idf: Callable[[str], float]) -> str | None:
+    """A supporting sentence must on its own cover as much of the question as a passage must to answer."""
     scored = [(_sentence_score(sentence, query, idf), sentence) for sentence in split_sentences(text)]
     score, sentence = max(scored, key=lambda item: item[0], default=(0.0, None))
-    return sentence if score > 0 else None
+    total = sum(idf(token) for token, _ in query.concepts)
+    return sentence if total and score / total >= MIN_CONFIDENCE else None
 
 
 def _number_sources(slugs: Sequence[str], articles: Mapping[str, Article]) -> tuple[Source, ...]:
