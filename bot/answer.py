@@ -50,6 +50,7 @@ class Answer:
     sources: tuple[Source, ...]
     hits: tuple[Hit, ...]  # the passages the sentences came from, best first
     related: tuple[Passage, ...]  # next-best sections: their headings are questions the knowledge base answers
+    topics: tuple[str, ...] = ()  # of the article that answered, for statistics
     answered: bool = True
 
 
@@ -63,6 +64,7 @@ class Decline:
     sources: tuple[Source, ...]
     hits: tuple[Hit, ...]  # what was found, for the journal and the evaluation
     related: tuple[Passage, ...] = ()
+    topics: tuple[str, ...] = ()
     answered: bool = False
 
 
@@ -143,6 +145,7 @@ def compose_answer(
         sources=sources,
         hits=tuple(hit for hit, _ in chosen),
         related=_related(hits, used_sections, articles, lang),
+        topics=articles[best.passage.article].topics,
     )
 
 

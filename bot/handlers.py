@@ -118,11 +118,9 @@ async def answer_user(update: Update, context: ContextTypes.DEFAULT_TYPE, questi
         return
     await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     result = await svc.asker.ask(question)
-    topics = sorted({t for hit in result.hits[:1] for t in svc.kb.snapshot.articles[hit.passage.article].topics}) \
-        if result.answered else []
     question_id = await asyncio.to_thread(
         svc.journal.record_question, user.id if user else 0, question, lang=result.lang, answered=result.answered,
-        passage_ids=[hit.passage.id for hit in result.hits], topics=topics,
+        passage_ids=[hit.passage.id for hit in result.hits], topics=result.topics,
     )
     chunks = split_message(to_html(result))
     keyboard = _answer_keyboard(result, question_id)
