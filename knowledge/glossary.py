@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from indoNLP.preprocessing.slang_data import SLANG_DATA  # Kamus Alay, the Colloquial Indonesian Lexicon
+
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ssw", "tokutei ginou", "tokutei ginō", "tokutei gino", "specified skilled worker",
      "pekerja berketerampilan spesifik", "tenaga kerja berketerampilan spesifik", "特定技能"),
@@ -17,7 +19,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ikusei shuro", "ikusei shūrō", "ikusei shuuro", "ikusei", "育成就労", "employment for skill development"),
     ("kaigo", "perawat lansia", "nursing care", "care worker", "caregiver", "介護"),
     ("lpk", "lembaga pelatihan kerja"),
-    ("sending organization", "sending organisation", "lembaga pengirim"),
+    ("sending organization", "sending organisation", "lembaga pengirim", "so", "lpk-so"),
     ("kanri dantai", "supervising organization", "supervising organisation", "organisasi pengawas", "監理団体"),
     ("rso", "registered support organization", "tōroku shien kikan", "toroku shien kikan", "登録支援機関"),
     ("p3mi", "pptkis", "perusahaan penempatan pekerja migran", "agen penyalur"),
@@ -163,9 +165,26 @@ def informal_variants(word: str) -> list[str]:
     return list(dict.fromkeys(v for v in variants[1:] if v != word))
 
 
+@lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
+    return frozenset(word for group in SYNONYMS for term in group for word in term.split())
+
+
+def _standard_word(word: str) -> str:
+    """Our own chat spellings first; domain words as they are (SO is a sending organisation, not "sok");
+    then the 4,000 entries of Kamus Alay (Salsabila et al., 2018); "berkas2" is "berkas"."""
+    if word in INFORMAL:
+        return INFORMAL[word]
+    if word in _domain_words():
+        return word
+    if word.endswith("2") and word[:-1].isalpha() and len(word) > 3:
+        word = word[:-1]
+    return SLANG_DATA.get(word, word)
+
+
 def normalise_informal(text: str) -> str:
     """Lowercase and replace chat spellings word by word (keeps everything else as written)."""
-    return _WORD.sub(lambda m: INFORMAL.get(m.group(0), m.group(0)), text.lower())
+    return _WORD.sub(lambda m: _standard_word(m.group(0)), text.lower())
 
 
 def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
