@@ -18,7 +18,7 @@ from knowledge.glossary import out_of_scope
 from knowledge.model import Article, Passage
 from knowledge.text import detect_language, split_sentences, tokenize
 
-MIN_CONFIDENCE = 0.4  # IDF-weighted share of the question a passage must cover; chosen on both gold sets (README "Evaluation")
+MIN_CONFIDENCE = 0.4  # share of the question (IDF-weighted) a passage must cover; chosen on both gold sets
 WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough for a list of requirements
 SUPPORT_SCORE = 0.75  # other passages add a sentence only when their fused score is this close to the best
 MAX_SOURCES = 3
