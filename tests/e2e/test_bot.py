@@ -198,3 +198,8 @@ async def test_admin_stats_count_questions_and_feedback(fake_api, bot_env):
     assert "terjawab 1, ditolak 1" in stats["text"] and "👎 1" in stats["text"] and "ssw (1)" in stats["text"]
     refused = await fake_api.wait_for_reply(await sari.says("/stats"))
     assert "hanya untuk admin" in refused["text"]
+
+
+async def test_question_log_retention_runs_daily(fake_api, bot_env):
+    jobs = [job for job in bot_env.app.job_queue.jobs() if job.callback.__name__ == "_purge_old_questions"]
+    assert len(jobs) == 1 and jobs[0].trigger.interval.total_seconds() == 24 * 3600
