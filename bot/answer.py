@@ -90,15 +90,10 @@ def answer_many(questions: Sequence[str], snapshot: Snapshot, encoder: Encoder) 
     """Answer several questions with one encoder call (concurrent askers are batched into this)."""
     queries = [snapshot.prepare(question) for question in questions]
     results = snapshot.search_queries(queries, encoder)
-    contacts = contact_passages(snapshot)
     return [
-        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, contacts)
+        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, snapshot.contacts)
         for query, hits in zip(queries, results)
     ]
-
-
-def contact_passages(snapshot: Snapshot) -> list[Passage]:
-    return [p for p in snapshot.passages if "contacts" in snapshot.articles[p.article].topics]
 
 
 def compose_answer(

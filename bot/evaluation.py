@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.answer import MIN_CONFIDENCE, compose_answer, contact_passages
+from bot.answer import MIN_CONFIDENCE, compose_answer
 from bot.render import to_plain
 from embeddings.encoder import Encoder
 from embeddings.snapshot import Snapshot
@@ -58,14 +58,13 @@ def evaluate(
     snapshot: Snapshot, encoder: Encoder, gold: EvalSet, method: str = "hybrid",
     min_confidence: float = MIN_CONFIDENCE,
 ) -> EvalResult:
-    contacts = contact_passages(snapshot)
     texts = [q.text for q in gold.questions] + list(gold.out_of_scope)
     started = time.perf_counter()
     queries = [snapshot.prepare(text) for text in texts]
     results = snapshot.search_queries(queries, encoder, k=10, method=method)
     seconds = time.perf_counter() - started
     answers = [
-        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, contacts, min_confidence)
+        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, snapshot.contacts, min_confidence)
         for query, hits in zip(queries, results)
     ]
     ranks = [_first_rank(hits, q.articles) for q, hits in zip(gold.questions, results)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -54,6 +55,11 @@ class Snapshot:
     articles: Mapping[str, Article]
     lexical: LexicalIndex
     dense: DenseIndex
+
+    @cached_property
+    def contacts(self) -> tuple[Passage, ...]:
+        """Passages of the contacts articles, where a decline points to; found once per snapshot."""
+        return tuple(p for p in self.passages if "contacts" in self.articles[p.article].topics)
 
     def prepare(self, question: str) -> Query:
         """Parse a question against this snapshot's vocabulary (informal spellings and typos resolved)."""
