@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,8 +17,12 @@ from embeddings.lexical import LexicalIndex
 from embeddings.snapshot import Manifest, Snapshot
 from embeddings.store import EmbeddingCache
 from knowledge.chunker import split_into_passages
-from knowledge.model import Article
+from knowledge.model import Article, Passage
 from knowledge.text import tokenize
+
+# A reload after a one-article edit re-chunks and re-tokenises only that article: in a 10k-passage base
+# the rest would take most of the reload (docs/benchmarks.md). Sized for a large knowledge base.
+MEMO_ARTICLES, MEMO_PASSAGES = 20_000, 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ def build_snapshot(
 ) -> tuple[Snapshot, BuildStats]:
     """Chunk, embed what the cache lacks, and index both ways."""
     started = time.perf_counter()
-    passages = tuple({p.id: p for article in articles for p in split_into_passages(article)}.values())
+    passages = tuple({p.id: p for article in articles for p in _passages_of(article)}.values())
     texts = [passage.indexed_text for passage in passages]
     hashes = [text_hash(text) for text in texts]
 
@@ -67,9 +72,20 @@ def build_snapshot(
         manifest=manifest,
         passages=passages,
         articles={article.slug: article for article in articles},
-        lexical=LexicalIndex.build([tokenize(text) for text in texts]),
+        lexical=LexicalIndex.build([_tokens_of(text) for text in texts]),
         dense=dense,
     )
     stats = BuildStats(len(articles), len(passages), len(missing), time.perf_counter() - started)
     return snapshot, stats
 
+
+
+@lru_cache(maxsize=MEMO_ARTICLES)
+def _passages_of(article: Article) -> tuple[Passage, ...]:
+    """Chunking is a pure function of the article (all its fields), so an unchanged article is chunked once."""
+    return tuple(split_into_passages(article))
+
+
+@lru_cache(maxsize=MEMO_PASSAGES)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))

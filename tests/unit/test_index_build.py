@@ -140,3 +140,28 @@ def test_embedding_cache_round_trips_per_model(tmp_path):
     cache.put_many("m1", [("h1", vector)])
     assert np.array_equal(cache.get_many("m1", ["h1", "h2"])["h1"], vector)
     assert cache.get_many("m2", ["h1"]) == {}
+
+
+def test_a_rebuild_chunks_and_tokenises_only_the_edited_article(monkeypatch):
+    import dataclasses
+
+    import embeddings.build as build
+
+    chunked, tokenised = [], []
+    real_split, real_tokenize = build.split_into_passages, build.tokenize
+    monkeypatch.setattr(build, "split_into_passages", lambda a: chunked.append(a.slug) or real_split(a))
+    monkeypatch.setattr(build, "tokenize", lambda text: tokenised.append(text) or real_tokenize(text))
+    build._passages_of.cache_clear()
+    build._tokens_of.cache_clear()
+    articles = load_articles(FIXTURE_KB, today=TODAY).articles
+    first, _ = build_snapshot(articles, FakeEncoder())
+    assert sorted(chunked) == sorted(a.slug for a in articles) and len(tokenised) == len(first.passages)
+
+    chunked.clear(), tokenised.clear()
+    edited = [dataclasses.replace(a, body=a.body + "\n\nKode pendaftaran ZX81Q wajib dibawa.") if a.slug == "ssw" else a
+              for a in articles]
+    second, _ = build_snapshot(edited, FakeEncoder())
+    assert chunked == ["ssw"]
+    assert 1 <= len(tokenised) <= sum(p.article == "ssw" for p in second.passages)
+    new = [p.id for p in second.passages if "ZX81Q" in p.text]
+    assert len(new) == 1 and second.search("kode ZX81Q", FakeEncoder())[0].passage.id == new[0]
