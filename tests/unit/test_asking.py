@@ -1,0 +1,70 @@
+"""The query lane: questions that arrive together share one encoder call, and the lane gives torch every
+core only when a batch is big enough to use them."""
+
+import asyncio
+import os
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from bot.answer import Answer, Decline
+from bot.asking import PARALLEL_FROM, Asker
+from bot.config import SHIPPED_KNOWLEDGE_DIR
+from embeddings.build import build_snapshot
+from knowledge.loader import load_articles
+from tests.fakes import FakeEncoder
+
+
+class ThreadRecordingEncoder(FakeEncoder):
+    """Notes torch's thread count at each call, as the real model would run with it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[tuple[int, int]] = []  # (texts in the call, torch threads)
+
+    def encode(self, texts):
+        import torch
+
+        self.threads.append((len(texts), torch.get_num_threads()))
+        return super().encode(texts)
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    articles = load_articles(SHIPPED_KNOWLEDGE_DIR, today=date.today()).articles
+    return build_snapshot(articles, FakeEncoder())[0]
+
+
+@pytest.fixture
+def asker_and_encoder(snapshot):
+    encoder = ThreadRecordingEncoder()
+    asker = Asker(SimpleNamespace(snapshot=snapshot), lambda: encoder)
+    asker.warm_up()
+    yield asker, encoder
+    asker.close()
+
+
+QUESTIONS = ["syarat magang jepang apa aja", "berapa gaji ssw", "biaya pelatihan di bpvp", "visa ssw berapa lama"]
+
+
+async def test_concurrent_questions_are_answered_in_one_encoder_call(asker_and_encoder):
+    asker, encoder = asker_and_encoder
+    answers = await asyncio.gather(*(asker.ask(q) for q in QUESTIONS * 3))
+    assert all(isinstance(a, (Answer, Decline)) for a in answers)
+    assert [a.question for a in answers] == QUESTIONS * 3  # each asker gets the answer to its own question
+    assert len(encoder.threads) <= 2  # the first question may start alone; the rest wait and go together
+
+
+async def test_one_question_runs_on_one_thread_and_a_big_batch_on_every_core(asker_and_encoder):
+    asker, encoder = asker_and_encoder
+    cores = len(os.sched_getaffinity(0))
+    if cores < 2:
+        pytest.skip("one core: nothing to choose")
+    await asker.ask(QUESTIONS[0])
+    await asyncio.gather(*(asker.ask(f"{QUESTIONS[i % 4]} {i}") for i in range(4 * PARALLEL_FROM)))
+    await asker.ask(QUESTIONS[1])
+    sizes_threads = encoder.threads
+    assert sizes_threads[0] == (1, 1) and sizes_threads[-1] == (1, 1)
+    assert any(size >= PARALLEL_FROM and threads == cores for size, threads in sizes_threads)
+    assert all(threads == 1 for size, threads in sizes_threads if size < PARALLEL_FROM)
