@@ -20,20 +20,23 @@ MAX_BATCH = 64  # larger batches stop paying off on 2 cores and delay the first 
 PARALLEL_FROM = 8  # a batch this large encodes faster on every core (2 cores: 64 questions 130 -> 204 q/s)
 
 
-def math_threads(batch_size: int) -> int:
+def threads_for(batch_size: int) -> int:
     """Threads for torch and FAISS in the query lane, for a batch of this many questions.
 
     One question is one short sentence: splitting its maths over cores costs more in hand-offs than it
-    saves (median encode 23 -> 9 ms on 2 cores), while a big batch of them is enough work for every core.
-    Both settings are per thread, so a reload build in another thread keeps its own."""
+    saves (median encode 23 -> 9 ms on 2 cores), while a big batch of them is enough work for every core."""
+    return len(os.sched_getaffinity(0)) if batch_size >= PARALLEL_FROM else 1
+
+
+def use_threads(count: int) -> None:
+    """torch and FAISS maths on `count` threads. Both settings are per thread: a reload build in another
+    thread keeps its own."""
     import faiss
     import torch
 
-    threads = len(os.sched_getaffinity(0)) if batch_size >= PARALLEL_FROM else 1
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
-        faiss.omp_set_num_threads(threads)
-    return threads
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
+        faiss.omp_set_num_threads(count)
 
 
 class Asker:
@@ -42,7 +45,7 @@ class Asker:
         self._make_encoder = make_encoder
         self._encoder: Encoder | None = None  # created and used only in the lane thread
         self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-lane",
-                                        initializer=math_threads, initargs=(1,))
+                                        initializer=use_threads, initargs=(1,))
         self._waiting: list[tuple[str, asyncio.Future]] = []
         self._worker: asyncio.Task | None = None
 
@@ -74,7 +77,7 @@ class Asker:
             raise RuntimeError("the knowledge base is not loaded yet")
         if self._encoder is None:
             self._encoder = self._make_encoder()
-        math_threads(len(questions))
+        use_threads(threads_for(len(questions)))
         return answer_many(questions, snapshot, self._encoder)
 
     def warm_up(self) -> None:

@@ -475,17 +475,16 @@ class _Given:
 @contextlib.contextmanager
 def math_threads(count: int) -> Iterator[None]:
     """torch and FAISS at `count` threads in this thread, restored afterwards."""
-    import faiss
     import torch
 
-    torch_threads, faiss_threads = torch.get_num_threads(), faiss.omp_get_max_threads()
-    torch.set_num_threads(count)
-    faiss.omp_set_num_threads(count)
+    from bot.asking import use_threads
+
+    before = torch.get_num_threads()
+    use_threads(count)
     try:
         yield
     finally:
-        torch.set_num_threads(torch_threads)
-        faiss.omp_set_num_threads(faiss_threads)
+        use_threads(before)
 
 
 def measure_latency(run: Run, snapshot: Snapshot, questions: Sequence[str]) -> dict[str, list[float]]:
