@@ -6,7 +6,7 @@ questions already running finish on the old one, and no reader ever takes a lock
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -90,7 +90,7 @@ class Snapshot:
 
     def _search_one(self, query: Query, vector: np.ndarray, k: int, method: str) -> list[Hit]:
         per_token = self.lexical.token_scores(query.tokens)
-        bm25 = _concept_bm25(query, per_token, len(self.passages))
+        bm25 = _concept_bm25(query, per_token, self.lexical.idf, len(self.passages))
         lexical_top = _top_positive(bm25, CANDIDATES)
         dense_top: list[int] = []
         if method != "lexical":
@@ -120,17 +120,21 @@ class Snapshot:
         ]
 
 
-def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], size: int) -> np.ndarray:
-    """BM25 summed over the question's concepts, each scored by its best-matching synonym.
+def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], idf: Callable[[str], float],
+                  size: int) -> np.ndarray:
+    """BM25 summed over the question's concepts, all synonyms of a concept scored as one term.
 
-    Summing every synonym instead would count "SSW" eight times when the glossary expands it, and
-    rank first whichever passage lists the most synonyms rather than the one that answers.
+    Summing every synonym would count "SSW" eight times when the glossary expands it. Taking the best
+    synonym's own score would let a rare one ("jisshūsei") outweigh the worker's common word ("magang")
+    for the same concept. So, as Lucene's SynonymQuery does, a concept weighs what its most common form
+    weighs, and a passage scores by how often it uses any of its forms (the best one's BM25 saturation).
     """
     total = np.zeros(size, dtype=np.float32)
     for _, alternatives in query.concepts:
-        scores = [per_token[alt][:size] for alt in alternatives if alt in per_token]
-        if scores:
-            total += np.max(scores, axis=0) if len(scores) > 1 else scores[0]
+        present = [alt for alt in alternatives if alt in per_token]
+        if present:
+            weight = min(idf(alt) for alt in present)
+            total += weight * np.max([per_token[alt][:size] / idf(alt) for alt in present], axis=0)
     return total
 
 

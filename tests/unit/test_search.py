@@ -1,0 +1,33 @@
+"""Keyword scoring of glossary concepts: all forms of a concept count as one term."""
+
+from datetime import date
+
+from embeddings.build import build_snapshot
+from knowledge.model import Article
+from tests.fakes import FakeEncoder
+
+
+def article(slug: str, body: str) -> Article:
+    return Article(slug, slug.replace("-", " "), body, (f"https://example.org/{slug}",), date(2026, 11, 1), "id", ("magang",))
+
+
+# "magang" is in every article (a common word); its synonym "jisshusei" (same glossary concept) in one only.
+FILLER = [article(f"umum-{i}", f"## Bagian {i}\n\nInformasi magang nomor {i} tentang jadwal dan tempat kerja.")
+          for i in range(8)]
+REQUIREMENTS = article("syarat-magang", "## Syarat\n\nSyarat magang: umur minimal 18 tahun. Syarat magang lain: sehat.")
+RARE_SYNONYM = article("asrama", "## Asrama\n\nJisshusei tinggal di asrama. Syarat asrama: bayar sewa sendiri.")
+
+
+def test_a_rare_synonym_does_not_outweigh_the_workers_own_word():
+    snapshot, _ = build_snapshot([*FILLER, REQUIREMENTS, RARE_SYNONYM], FakeEncoder())
+    hits = snapshot.search("syarat magang apa aja", FakeEncoder(), method="lexical")
+    assert hits[0].passage.article == "syarat-magang"
+    assert "asrama" in [hit.passage.article for hit in hits]  # the synonym still matches, ranked after
+
+
+def test_a_concept_counts_once_however_many_of_its_forms_a_passage_lists():
+    listing = article("daftar-istilah", "## Istilah\n\nMagang, pemagangan, TITP, jisshusei, trainee, internship.")
+    answer = article("lama-magang", "## Lama\n\nLama magang paling lama lima tahun.")
+    snapshot, _ = build_snapshot([*FILLER, listing, answer], FakeEncoder())
+    hits = snapshot.search("berapa lama magang", FakeEncoder(), method="lexical")
+    assert hits[0].passage.article == "lama-magang"
