@@ -171,8 +171,12 @@ def _best_window(text: str, query: Query, idf: Callable[[str], float]) -> list[s
 
 
 def _best_sentence(text: str, query: Query, idf: Callable[[str], float]) -> str | None:
-    """A supporting sentence must on its own cover as much of the question as a passage must to answer."""
-    scored = [(_sentence_score(sentence, query, idf), sentence) for sentence in split_sentences(text)]
+    """A supporting sentence must on its own cover as much of the question as a passage must to answer.
+
+    A sentence that announces a list ("harus memenuhi syarat berikut:") says nothing without the list, so it
+    never supports on its own."""
+    scored = [(_sentence_score(sentence, query, idf), sentence) for sentence in split_sentences(text)
+              if not sentence.rstrip().endswith(":")]
     score, sentence = max(scored, key=lambda item: item[0], default=(0.0, None))
     total = sum(idf(token) for token, _ in query.concepts)
     return sentence if total and score / total >= MIN_CONFIDENCE else None

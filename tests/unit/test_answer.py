@@ -111,3 +111,13 @@ def test_html_rendering_escapes_article_and_title_text():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "A &lt;b&gt;&amp;&lt;/b&gt; B" in html
     del ARTICLES["x"]
+
+
+def test_a_sentence_announcing_a_list_is_not_used_to_support_without_its_list():
+    main = passage("p1", "ssw", "Syarat SSW", "Syarat SSW: umur 18 tahun, lulus ujian bahasa dan ujian keterampilan.")
+    intro_only = passage("p2", "magang", "Syarat magang", "Peserta magang harus memenuhi syarat SSW berikut:")
+    with_fact = passage("p3", "magang", "Syarat magang", "Syarat SSW bagi alumni magang: bebas ujian.")
+    for support, shown in ((intro_only, False), (with_fact, True)):
+        result = compose_answer("apa syarat SSW", [hit(main, 1.0, 0.9), hit(support, 0.9, 0.9)], ARTICLES, idf)
+        assert isinstance(result, Answer)
+        assert any(s.text == support.text for s in result.sentences) is shown
