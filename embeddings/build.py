@@ -79,7 +79,6 @@ def build_snapshot(
     return snapshot, stats
 
 
-
 @lru_cache(maxsize=MEMO_ARTICLES)
 def _passages_of(article: Article) -> tuple[Passage, ...]:
     """Chunking is a pure function of the article (all its fields), so an unchanged article is chunked once."""

@@ -131,10 +131,10 @@ def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], idf: Callab
     """
     total = np.zeros(size, dtype=np.float32)
     for _, alternatives in query.concepts:
-        present = [alt for alt in alternatives if alt in per_token]
-        if present:
-            weight = min(idf(alt) for alt in present)
-            total += weight * np.max([per_token[alt][:size] / idf(alt) for alt in present], axis=0)
+        weights = {alt: idf(alt) for alt in alternatives if alt in per_token}
+        if weights:
+            saturation = np.max([per_token[alt][:size] / weight for alt, weight in weights.items()], axis=0)
+            total += min(weights.values()) * saturation
     return total
 
 
