@@ -41,7 +41,7 @@ def _open_knowledge(settings: Settings):
     from bot.knowledge_base import KnowledgeBase
     from embeddings.encoder import load_encoder
 
-    encoder = load_encoder(settings.embedding_model)
+    encoder = load_encoder(settings.embedding_model, settings.embedding_backend)
     kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model, lambda: encoder)
     report = kb.open()
     if report is not None and not report.published:
@@ -114,7 +114,7 @@ def reindex() -> None:
 
     settings = _settings()
     kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model,
-                       lambda: load_encoder(settings.embedding_model))
+                       lambda: load_encoder(settings.embedding_model, settings.embedding_backend))
     try:
         kb.snapshot = kb.store.load(settings.embedding_model)
     except IndexMismatch:  # a damaged or mismatched index is simply replaced

@@ -40,10 +40,12 @@ COMMANDS = [
 
 def make_services(settings: Settings) -> Services:
     """Production services: the configured model, one encoder for builds and one for the query lane."""
-    kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model,
-                       lambda: load_encoder(settings.embedding_model))
-    return Services(settings, kb, Asker(kb, lambda: load_encoder(settings.embedding_model)),
-                    Journal.open(settings.bot_data_dir))
+
+    def new_encoder():
+        return load_encoder(settings.embedding_model, settings.embedding_backend)
+
+    kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model, new_encoder)
+    return Services(settings, kb, Asker(kb, new_encoder), Journal.open(settings.bot_data_dir))
 
 
 async def post_init(application: Application) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,20 +24,23 @@ PARALLEL_FROM = 8  # a batch this large encodes faster on every core (2 cores: 6
 def threads_for(batch_size: int) -> int:
     """Threads for torch and FAISS in the query lane, for a batch of this many questions.
 
-    One question is one short sentence: splitting its maths over cores costs more in hand-offs than it
-    saves (median encode 23 -> 9 ms on 2 cores), while a big batch of them is enough work for every core."""
+    One question is one short sentence: splitting torch's maths over cores costs more in hand-offs than it
+    saves (median encode 23 -> 9 ms on 2 cores), while a big batch of them is enough work for every core.
+    The ONNX encoder is not governed by this: its own session runs on every core, which pays even for one
+    question there (4.4 -> 2.6 ms)."""
     return len(os.sched_getaffinity(0)) if batch_size >= PARALLEL_FROM else 1
 
 
 def use_threads(count: int) -> None:
-    """torch and FAISS maths on `count` threads. Both settings are per thread: a reload build in another
-    thread keeps its own."""
+    """FAISS maths, and torch's if torch is in use, on `count` threads. Both settings are per thread: a
+    reload build in another thread keeps its own. torch is never imported here: with the ONNX encoder
+    it is not loaded at all, and importing it would cost ~300 MB."""
     import faiss
-    import torch
 
-    if torch.get_num_threads() != count:
+    faiss.omp_set_num_threads(count)
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != count:
         torch.set_num_threads(count)
-        faiss.omp_set_num_threads(count)
 
 
 class Asker:

@@ -6,7 +6,7 @@ Deployment facts live here; algorithm choices (top-k, thresholds) are constants 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     bot_data_dir: Path = Path("data")
     knowledge_dir: Path = SHIPPED_KNOWLEDGE_DIR
     embedding_model: str = TUNED_MODEL
+    embedding_backend: Literal["auto", "onnx", "torch"] = "auto"
+    """auto: ONNX Runtime for a model in a local folder (exported once), torch otherwise."""
     question_log_retention_days: int = Field(default=180, ge=1)
 
     @field_validator("telegram_bot_token", mode="before")

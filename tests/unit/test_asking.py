@@ -20,13 +20,14 @@ class ThreadRecordingEncoder(FakeEncoder):
     """Notes torch's thread count at each call, as the real model would run with it."""
 
     def __init__(self) -> None:
+        import torch  # loaded with the encoder, as the torch backend does
+
         super().__init__()
+        self._torch = torch
         self.threads: list[tuple[int, int]] = []  # (texts in the call, torch threads)
 
     def encode(self, texts):
-        import torch
-
-        self.threads.append((len(texts), torch.get_num_threads()))
+        self.threads.append((len(texts), self._torch.get_num_threads()))
         return super().encode(texts)
 
 

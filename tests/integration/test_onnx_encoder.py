@@ -1,0 +1,84 @@
+"""The ONNX encoder: the same vectors as the torch model, a bot process without torch, exports made on demand."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import numpy as np
+import pytest
+
+import embeddings.encoder as encoder_module
+from bot.config import BUNDLED_MODEL, SHIPPED_KNOWLEDGE_DIR
+from embeddings.build import build_snapshot
+from embeddings.encoder import OnnxEncoder, SentenceTransformerEncoder, load_encoder, onnx_export_dir
+from knowledge.loader import load_articles
+from tests.conftest import REPO
+from tests.fakes import FakeEncoder
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def passages():
+    """Every passage of the shipped knowledge base: long and short, Indonesian, English and Japanese."""
+    articles = load_articles(SHIPPED_KNOWLEDGE_DIR, today=date.today()).articles
+    return [p.text for p in build_snapshot(articles, FakeEncoder())[0].passages]
+
+
+def test_onnx_and_torch_give_the_same_vectors(passages, bundled_encoder):
+    assert isinstance(bundled_encoder, OnnxEncoder)  # what every other model test runs on
+    texts = passages + ["kak syarat magang jepang apa aja?", "SSW 2号 kazoku", "🙂", "a"]
+    onnx = bundled_encoder.encode(texts)
+    torch = SentenceTransformerEncoder(BUNDLED_MODEL).encode(texts)
+    assert onnx.shape == torch.shape == (len(texts), 384)
+    assert np.abs(onnx - torch).max() < 1e-4
+
+
+def test_the_backend_is_chosen_by_configuration():
+    assert isinstance(load_encoder(BUNDLED_MODEL, "onnx"), OnnxEncoder)
+    assert isinstance(load_encoder(BUNDLED_MODEL, "torch"), SentenceTransformerEncoder)
+
+
+def test_a_hub_model_cannot_be_forced_onto_onnx():
+    assert onnx_export_dir("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2") is None
+    with pytest.raises(RuntimeError, match="not a local folder"):
+        load_encoder("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2", "onnx")
+
+
+def test_a_missing_export_is_made_in_a_child_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(encoder_module, "ONNX_DIR", tmp_path / "onnx")
+    encoder = load_encoder(BUNDLED_MODEL, "onnx")
+    folder = onnx_export_dir(BUNDLED_MODEL)
+    assert folder.parent == tmp_path / "onnx" and (folder / "model.onnx").exists()
+    assert json.loads((folder / "encoder.json").read_text())["pooling"] == "mean"
+    assert encoder.encode(["magang"]).shape == (1, 384)
+
+
+def test_the_export_folder_follows_the_weights(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.safetensors").write_bytes(b"weights v1")
+    first = onnx_export_dir(str(model))
+    (model / "model.safetensors").write_bytes(b"weights v2")
+    assert onnx_export_dir(str(model)) != first  # a retrained model never runs on a stale export
+
+
+def test_the_bot_answers_without_loading_torch(tmp_path):
+    """`python -m bot ask` builds the index and answers with torch never imported (a third of the memory)."""
+    script = (
+        "import runpy, sys\n"
+        "sys.argv = ['bot', 'ask', '--json', 'kak syarat magang jepang apa aja?']\n"
+        "try:\n"
+        "    runpy.run_module('bot', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('torch loaded:', 'torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "BOT_DATA_DIR": str(tmp_path / "data"),
+           "EMBEDDING_MODEL": BUNDLED_MODEL, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert '"answered": true' in result.stdout
+    assert "torch loaded: False False" in result.stdout
