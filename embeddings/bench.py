@@ -42,6 +42,7 @@ from embeddings.query import Query
 from embeddings.snapshot import CANDIDATES, DENSE_WEIGHT, TOP_K, Manifest, Snapshot
 from embeddings.store import IndexStore
 from knowledge.model import Article, Passage
+from knowledge.text import TOKENIZER_ID
 from knowledge.text import split_sentences, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -168,7 +169,8 @@ def snapshot_from_passages(passages: Sequence[Passage], vectors: np.ndarray, mod
     hashes = sorted(text_hash(p.indexed_text) for p in passages)
     manifest = Manifest(model=model, dimension=vectors.shape[1], passages=len(passages),
                         articles=len(articles or {}), corpus_hash=text_hash("\n".join(hashes)),
-                        built_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"), dense_kind=dense.kind)
+                        built_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"), dense_kind=dense.kind,
+                        tokenizer=TOKENIZER_ID)
     return Snapshot(manifest, tuple(passages), articles or {},
                     LexicalIndex.build([tokenize(p.indexed_text) for p in passages]), dense)
 

@@ -18,7 +18,7 @@ from embeddings.snapshot import Manifest, Snapshot
 from embeddings.store import EmbeddingCache
 from knowledge.chunker import split_into_passages
 from knowledge.model import Article, Passage
-from knowledge.text import tokenize
+from knowledge.text import TOKENIZER_ID, tokenize
 
 # A reload after a one-article edit re-chunks and re-tokenises only that article: in a 10k-passage base
 # the rest would take most of the reload (docs/benchmarks.md). Sized for a large knowledge base.
@@ -67,6 +67,7 @@ def build_snapshot(
         corpus_hash=text_hash("\n".join(sorted(hashes))),
         built_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         dense_kind=dense.kind,
+        tokenizer=TOKENIZER_ID,
     )
     snapshot = Snapshot(
         manifest=manifest,

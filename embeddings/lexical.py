@@ -54,6 +54,9 @@ class LexicalIndex:
         doc_freq = Counter(token for tokens in token_lists for token in set(tokens))
         return cls(retriever, dict(doc_freq), len(token_lists))
 
+    def __contains__(self, token: str) -> bool:
+        return token in self._doc_freq
+
     def idf(self, token: str) -> float:
         """BM25's IDF; a token no document has gets the highest possible weight."""
         df = self._doc_freq.get(token, 0)

@@ -37,6 +37,7 @@ class Manifest:
     built_at: str
     dense_kind: str
     format: int = 1
+    tokenizer: str = ""  # knowledge.text.TOKENIZER_ID of the build; "" in indexes from before it was recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,8 @@ def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexic
     """
     total = matched = 0.0
     for token, alternatives in query.concepts:
+        if any(char.isdigit() for char in token) and not any(alt in lexical for alt in alternatives):
+            continue  # a value the worker quotes (height 155, 10jt, age 19) is not a topic a passage must share
         weight = lexical.idf(token)
         total += weight
         if any(alt in per_token and per_token[alt][row] > 0 for alt in alternatives):

@@ -24,6 +24,7 @@ from embeddings.dense import DenseIndex
 from embeddings.lexical import LexicalIndex
 from embeddings.snapshot import Manifest, Snapshot
 from knowledge.model import Article, Passage
+from knowledge.text import TOKENIZER_ID
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ class IndexStore:
             raise IndexMismatch(
                 f"index {version} was built with {snapshot.manifest.model!r}, not the configured {expected_model!r}"
             )
+        if snapshot.manifest.tokenizer != TOKENIZER_ID:  # its keyword index would not match the questions' tokens
+            raise IndexMismatch(f"index {version} was built with another tokenizer (stop words or stemmer changed)")
         return snapshot
 
     def _remove_old_versions(self, keep: str) -> None:

@@ -101,17 +101,32 @@ OTHER_DESTINATIONS = (
 JAPAN_WORDS = ("jepang", "japan", "japanese", "日本", "tokyo", "osaka", "nihon")
 
 HARMFUL = (
-    "palsu", "memalsukan", "memalsu", "dipalsukan", "pemalsuan", "fake", "forged", "forge", "counterfeit",
-    "suap", "menyuap", "nyogok", "sogok", "selundup", "menyelundupkan", "kerja ilegal", "bekerja ilegal",
+    "memalsukan", "memalsu", "dipalsukan", "pemalsuan", "forge", "suap", "menyuap", "nyogok", "sogok",
+    "amplop", "uang pelicin", "pelicin", "joki", "selundup", "menyelundupkan", "kerja ilegal", "bekerja ilegal",
     "kerja secara ilegal", "bekerja secara ilegal", "work illegally", "illegal work", "illegally",
 )
-"""Requests to deceive or break the law: the bot helps people stay safe, not get round the rules."""
+"""Requests to deceive or break the law: the bot helps people stay safe, not get round the rules.
+Bribes go by idioms too: an "amplop" (envelope) or "uang pelicin" (grease money) for a selector."""
+
+FAKE_OR_TRADED = ("palsu", "aspal", "fake", "forged", "counterfeit", "beli", "membeli", "jual", "dijual", "buy",
+                  "sell", "bought")
+DOCUMENTS = (
+    "ijazah", "sertifikat", "paspor", "passport", "dokumen", "document", "documents", "ktp", "akta",
+    "visa", "surat", "diploma", "certificate", "certificates", "skck",
+)
+SAFETY_FRAMING = (
+    "lapor", "melapor", "laporkan", "report", "ciri", "ciri-ciri", "tanda", "kenali", "cek", "mengecek", "hindari",
+    "avoid", "spot", "penipuan", "tipu", "ditipu", "scam", "waspada", "bahaya", "hukuman", "sanksi", "penalty",
+)
+"""A fake or bought document is a request to cheat; a fake recruiter, or how to spot or report a fake
+document, is exactly what a worker staying safe asks about."""
 
 
 def out_of_scope(text: str) -> str | None:
     """"harmful" or "elsewhere" when a question is outside what the bot may answer, whatever it retrieves."""
     lowered = normalise_informal(text)
-    if _mentions(lowered, HARMFUL):
+    fake_document = _mentions(lowered, FAKE_OR_TRADED) and _mentions(lowered, DOCUMENTS)
+    if _mentions(lowered, HARMFUL) or (fake_document and not _mentions(lowered, SAFETY_FRAMING)):
         return "harmful"
     if _mentions(lowered, OTHER_DESTINATIONS) and not _mentions(lowered, JAPAN_WORDS):
         return "elsewhere"

@@ -5,6 +5,7 @@ One place decides what a sentence, a token and a language are, so indexing and q
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -78,16 +79,33 @@ _ENGLISH_STOPWORDS = frozenset("""
     should so
     than that the their them then there these they this those to was we were what when where
     which who whom whose why will with would you your
+    between until again further once here both each few more most other some such no nor not only own
+    same too very just now also get got
+""".split())
+
+# Chat words that carry no topic: particles (tuh, nih, sih), forms of address (kak, gan, min), clitic
+# pronouns (ku, mu) and informal function words (biar = agar, kudu = harus, bentar = sebentar). Sastrawi's
+# list is of formal Indonesian and lacks them, and an unknown word weighs most against answering, so
+# "magang tuh brp thn sih" was declined for its particles. No published list covers chat Indonesian.
+_CHAT_STOPWORDS = frozenset("""
+    tuh nih sih deh lho loh yah nah wah eh kak kakak gan agan sis bro min mimin bang mas mbak
+    ku mu gue gw lu lo biar kudu bentar
 """.split())
 
 # Sastrawi lists "kerja", "bekerja" and "bulan" as stop words, but "kerja di jepang" and
 # "gaji per bulan" hinge on them, and the stemmer turns "pekerja"/"pekerjaan" into "kerja" anyway.
 _DOMAIN_WORDS = frozenset({"kerja", "bekerja", "bulan", "lama", "masa"})
 
-_STOPWORDS = (frozenset(StopWordRemoverFactory().get_stop_words()) - _DOMAIN_WORDS) | _ENGLISH_STOPWORDS
+_STOPWORDS = ((frozenset(StopWordRemoverFactory().get_stop_words()) - _DOMAIN_WORDS) | _ENGLISH_STOPWORDS
+              | _CHAT_STOPWORDS)
 
+_ROOT_WORDS = frozenset(StemmerFactory().get_words())  # Sastrawi's dictionary of Indonesian root words
 # Sastrawi's own CachedStemmer keeps every word it ever saw; the bounded lru_cache below replaces it.
-_STEMMER = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+_STEMMER = Stemmer(ArrayDictionary(list(_ROOT_WORDS)))
+
+# What an index's BM25 tokens depend on: an index built under other stop words or another stemmer
+# dictionary is rebuilt at start rather than served (embeddings/store.py).
+TOKENIZER_ID = hashlib.sha256("\n".join([*sorted(_STOPWORDS), "|", *sorted(_ROOT_WORDS)]).encode()).hexdigest()[:16]
 
 # Enough for the whole knowledge base vocabulary plus a long tail of users' words.
 _STEM_CACHE_SIZE = 65_536

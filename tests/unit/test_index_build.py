@@ -1,5 +1,6 @@
 """Building, publishing, loading and rebuilding snapshots, with the fake encoder (no model)."""
 
+import dataclasses
 import shutil
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,18 @@ def test_an_index_from_another_model_is_refused(tmp_path):
     store.publish(snapshot)
     with pytest.raises(IndexMismatch, match="fake-encoder"):
         store.load("another-model")
+
+
+def test_an_index_from_another_tokenizer_is_refused_and_rebuilt(kb_dir, tmp_path):
+    """After an upgrade that changes stop words or stemming, the old keyword index must not be served."""
+    snapshot, _ = build_snapshot(load_articles(FIXTURE_KB, today=TODAY).articles, FakeEncoder())
+    old = dataclasses.replace(snapshot, manifest=dataclasses.replace(snapshot.manifest, tokenizer="older"))
+    IndexStore(tmp_path / "data").publish(old)
+    with pytest.raises(IndexMismatch, match="another tokenizer"):
+        IndexStore(tmp_path / "data").load("fake-encoder")
+    kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
+    assert kb.open().published  # rebuilt at start
+    assert IndexStore(tmp_path / "data").load("fake-encoder").manifest.tokenizer == snapshot.manifest.tokenizer
 
 
 def test_a_truncated_index_is_detected(tmp_path):

@@ -31,3 +31,17 @@ def test_a_concept_counts_once_however_many_of_its_forms_a_passage_lists():
     snapshot, _ = build_snapshot([*FILLER, listing, answer], FakeEncoder())
     hits = snapshot.search("berapa lama magang", FakeEncoder(), method="lexical")
     assert hits[0].passage.article == "lama-magang"
+
+
+def test_chat_particles_and_quoted_values_do_not_count_against_answering():
+    """Coverage is what decides to answer: "tuh", "sih" and a worker's own height are not topics."""
+    height = article("tinggi-badan", "## Tinggi badan\n\nTinggi badan minimal untuk magang biasanya 160 cm.")
+    snapshot, _ = build_snapshot([*FILLER, height], FakeEncoder())
+    plain = snapshot.search("tinggi badan minimal magang", FakeEncoder())[0]
+    chatty = snapshot.search("tinggi badan minimal magang brp tuh kak? sy cm 155 sih", FakeEncoder())[0]
+    assert chatty.passage.article == plain.passage.article == "tinggi-badan"
+    assert chatty.confidence == plain.confidence == 1.0
+    known_number = snapshot.search("tinggi badan minimal 160 atau 155", FakeEncoder())[0]
+    assert known_number.confidence == 1.0  # 160 is in the passage and counts; 155 is a value, not a topic
+    elsewhere = snapshot.search("tinggi badan minimal magang 160 cm di korea", FakeEncoder())[0]
+    assert elsewhere.confidence < 1.0  # an unknown word still counts against answering
