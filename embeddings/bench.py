@@ -42,8 +42,7 @@ from embeddings.query import Query
 from embeddings.snapshot import CANDIDATES, DENSE_WEIGHT, TOP_K, Manifest, Snapshot
 from embeddings.store import IndexStore
 from knowledge.model import Article, Passage
-from knowledge.text import TOKENIZER_ID
-from knowledge.text import split_sentences, tokenize
+from knowledge.text import TOKENIZER_ID, split_sentences, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BENCHMARKS = REPO.parent / "shared" / "benchmarks"

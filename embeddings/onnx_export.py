@@ -102,10 +102,13 @@ def export(model: str, target: Path | None = None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     from bot.config import BUNDLED_MODEL, TUNED_MODEL
 
-    parser = argparse.ArgumentParser(prog="python -m embeddings.onnx_export", description="Export sentence-transformers models to ONNX for torch-free serving.")
+    parser = argparse.ArgumentParser(prog="python -m embeddings.onnx_export",
+                                     description="Export sentence-transformers models to ONNX for torch-free serving.")
     parser.add_argument("models", nargs="*", help="models to export (default: the shipped and the bundled one)")
     parser.add_argument("--out", type=Path, help="the export folder, for one model (default: under models/onnx/)")
     args = parser.parse_args(argv)
+    if args.out and len(args.models) != 1:
+        parser.error("--out takes exactly one model")
     status = 0
     for model in args.models or [TUNED_MODEL, BUNDLED_MODEL]:
         target = args.out or onnx_export_dir(model)
