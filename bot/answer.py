@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from embeddings.encoder import Encoder
-from embeddings.query import Query
+from embeddings.query import Query, names_in
 from embeddings.snapshot import Hit, Snapshot
 from knowledge.glossary import out_of_scope
 from knowledge.model import Article, Passage
@@ -146,7 +146,7 @@ def compose_answer(
 
 def _sentence_score(sentence: str, query: Query, idf: Callable[[str], float]) -> float:
     words = set(tokenize(sentence))
-    return sum(idf(token) for token, alternatives in query.concepts if words & alternatives)
+    return sum(idf(token) for token, names in query.concepts if names_in(names, words))
 
 
 def _best_window(text: str, query: Query, idf: Callable[[str], float]) -> list[str]:

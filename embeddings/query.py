@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
 from knowledge.glossary import expand_query, matched_groups, normalise_informal
 from knowledge.text import tokenize
+
+
+Phrase = tuple[str, ...]
+"""The tokens of one name of a concept; all of them must occur. "Kementerian Pelindungan Pekerja Migran"
+is one name of KP2MI: a passage with just "pekerja" (-> "kerja") does not name it."""
+
+
+def names_in(phrases: Iterable[Phrase], words: Container[str]) -> bool:
+    """Whether any of the phrases occurs whole among the words."""
+    return any(all(word in words for word in phrase) for phrase in phrases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,24 +24,24 @@ class Query:
     text: str  # as the user wrote it
     expanded: str  # normalised, plus the other names of the concepts it mentions: what both indexes see
     tokens: tuple[str, ...]  # stemmed tokens of `expanded`
-    concepts: tuple[tuple[str, frozenset[str]], ...]  # each token of the question, and the tokens that satisfy it
+    concepts: tuple[tuple[str, frozenset[Phrase]], ...]  # each token of the question, and the names that satisfy it
 
     @classmethod
     def parse(cls, text: str, known_forms: Callable[[str], Iterable[str]] | None = None) -> Query:
         """Prepare a question; `known_forms` maps a word the index lacks to the indexed words it may mean."""
         normalised = normalise_informal(text)
-        alternatives = {token: {token} for token in tokenize(normalised)}
+        alternatives: dict[str, set[Phrase]] = {token: {(token,)} for token in tokenize(normalised)}
         for group, terms in matched_groups(normalised):
-            synonyms = set(tokenize(" ".join(group)))
+            names = {phrase for phrase in (tuple(tokenize(name)) for name in group) if phrase}
             for term in terms:
                 for token in tokenize(term):
-                    alternatives.setdefault(token, {token}).update(synonyms)
+                    alternatives.setdefault(token, {(token,)}).update(names)
         resolved: list[str] = []
         if known_forms is not None:
             for token, alts in alternatives.items():
                 if len(alts) == 1:
                     forms = [form for form in known_forms(token) if form != token]
-                    alts.update(forms)
+                    alts.update((form,) for form in forms)
                     resolved += forms
         expanded = " ".join([expand_query(text), *resolved])
         return cls(

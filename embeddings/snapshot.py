@@ -16,7 +16,7 @@ from embeddings.dense import DenseIndex
 from embeddings.encoder import Encoder
 from embeddings.fusion import reciprocal_rank_fusion, weighted_sum_fusion
 from embeddings.lexical import LexicalIndex
-from embeddings.query import Query
+from embeddings.query import Query, names_in
 from knowledge.model import Article, Passage
 
 TOP_K = 8  # passages handed to answer composition: enough for 2-3 cited sources and related questions
@@ -123,19 +123,23 @@ class Snapshot:
 
 def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], idf: Callable[[str], float],
                   size: int) -> np.ndarray:
-    """BM25 summed over the question's concepts, all synonyms of a concept scored as one term.
+    """BM25 summed over the question's concepts, all names of a concept scored as one term.
 
-    Summing every synonym would count "SSW" eight times when the glossary expands it. Taking the best
-    synonym's own score would let a rare one ("jisshūsei") outweigh the worker's common word ("magang")
-    for the same concept. So, as Lucene's SynonymQuery does, a concept weighs what its most common form
-    weighs, and a passage scores by how often it uses any of its forms (the best one's BM25 saturation).
+    Summing every name would count "SSW" eight times when the glossary expands it. Taking the best
+    name's own score would let a rare one ("jisshūsei") outweigh the worker's common word ("magang")
+    for the same concept. So, as Lucene's SynonymQuery does, a concept weighs what its most common name
+    weighs, and a passage scores by how often it uses any of its names (the best one's BM25 saturation).
+    A name of several words weighs what its rarest word weighs and saturates as its least used word.
     """
     total = np.zeros(size, dtype=np.float32)
-    for _, alternatives in query.concepts:
-        weights = {alt: idf(alt) for alt in alternatives if alt in per_token}
+    for _, names in query.concepts:
+        weights, saturations = [], []
+        for name in names:
+            if all(token in per_token for token in name):
+                weights.append(max(idf(token) for token in name))
+                saturations.append(np.min([per_token[token][:size] / idf(token) for token in name], axis=0))
         if weights:
-            saturation = np.max([per_token[alt][:size] / weight for alt, weight in weights.items()], axis=0)
-            total += min(weights.values()) * saturation
+            total += min(weights) * np.max(saturations, axis=0)
     return total
 
 
@@ -155,10 +159,10 @@ def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexic
     """
     total = matched = 0.0
     for token, alternatives in query.concepts:
-        if any(char.isdigit() for char in token) and not any(alt in lexical for alt in alternatives):
+        if any(char.isdigit() for char in token) and not names_in(alternatives, lexical):
             continue  # a value the worker quotes (height 155, 10jt, age 19) is not a topic a passage must share
         weight = lexical.idf(token)
         total += weight
-        if any(alt in per_token and per_token[alt][row] > 0 for alt in alternatives):
+        if any(all(t in per_token and per_token[t][row] > 0 for t in name) for name in alternatives):
             matched += weight
     return matched / total if total else 0.0

@@ -43,9 +43,16 @@ def test_every_term_is_lowercase_so_lowercased_text_can_match_it():
 def test_query_concepts_accept_synonyms_but_keep_one_concept_per_question_word():
     query = Query.parse("syarat tokutei ginou")
     concepts = dict(query.concepts)
-    assert "ssw" in concepts["tokutei"] and "ssw" in concepts["ginou"]
-    assert "ssw" not in concepts["syarat"]
+    assert ("ssw",) in concepts["tokutei"] and ("ssw",) in concepts["ginou"]
+    assert ("ssw",) not in concepts["syarat"]
     assert len(query.concepts) == 3
+
+
+def test_a_name_of_several_words_is_met_only_whole():
+    """KP2MI's long name contains "pekerja": a passage that merely says "kerja" does not name KP2MI."""
+    concepts = dict(Query.parse("nomor pengaduan kp2mi").concepts)
+    assert ("kerja",) not in concepts["kp2mi"]
+    assert any(len(name) > 1 and "kerja" in name for name in concepts["kp2mi"])
 
 
 @pytest.mark.parametrize(
