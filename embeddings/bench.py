@@ -39,7 +39,7 @@ from embeddings.dense import APPROXIMATE_FROM, HNSW_EF_CONSTRUCTION, HNSW_EF_SEA
 from embeddings.encoder import Encoder, load_encoder
 from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
-from embeddings.snapshot import CANDIDATES, DENSE_WEIGHT, TOP_K, Manifest, Snapshot
+from embeddings.snapshot import CANDIDATES, DENSE_WEIGHT, INDEX_FORMAT, TOP_K, Manifest, Snapshot
 from embeddings.store import IndexStore
 from knowledge.model import Article, Passage
 from knowledge.text import TOKENIZER_ID, split_sentences, tokenize
@@ -169,7 +169,7 @@ def snapshot_from_passages(passages: Sequence[Passage], vectors: np.ndarray, mod
     manifest = Manifest(model=model, dimension=vectors.shape[1], passages=len(passages),
                         articles=len(articles or {}), corpus_hash=text_hash("\n".join(hashes)),
                         built_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"), dense_kind=dense.kind,
-                        tokenizer=TOKENIZER_ID)
+                        tokenizer=TOKENIZER_ID, format=INDEX_FORMAT)
     return Snapshot(manifest, tuple(passages), articles or {},
                     LexicalIndex.build([tokenize(p.indexed_text) for p in passages]), dense)
 

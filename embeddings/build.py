@@ -14,7 +14,7 @@ import numpy as np
 from embeddings.dense import DenseIndex
 from embeddings.encoder import Encoder
 from embeddings.lexical import LexicalIndex
-from embeddings.snapshot import Manifest, Snapshot
+from embeddings.snapshot import INDEX_FORMAT, Manifest, Snapshot
 from embeddings.store import EmbeddingCache
 from knowledge.chunker import split_into_passages
 from knowledge.model import Article, Passage
@@ -68,6 +68,7 @@ def build_snapshot(
         built_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         dense_kind=dense.kind,
         tokenizer=TOKENIZER_ID,
+        format=INDEX_FORMAT,
     )
     snapshot = Snapshot(
         manifest=manifest,

@@ -25,6 +25,9 @@ DENSE_WEIGHT = 0.3  # share of the dense score in fusion; chosen with `python -m
 METHODS = ("hybrid", "lexical", "dense", "rrf")
 
 
+INDEX_FORMAT = 2  # raise when what a passage is indexed as changes (2: titles up to the colon)
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     """What built an index: checked at load so a mismatched index is never served."""
@@ -36,7 +39,7 @@ class Manifest:
     corpus_hash: str
     built_at: str
     dense_kind: str
-    format: int = 1
+    format: int = 1  # INDEX_FORMAT of the build
     tokenizer: str = ""  # knowledge.text.TOKENIZER_ID of the build; "" in indexes from before it was recorded
 
 

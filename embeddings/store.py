@@ -22,7 +22,7 @@ import numpy as np
 
 from embeddings.dense import DenseIndex
 from embeddings.lexical import LexicalIndex
-from embeddings.snapshot import Manifest, Snapshot
+from embeddings.snapshot import INDEX_FORMAT, Manifest, Snapshot
 from knowledge.model import Article, Passage
 from knowledge.text import TOKENIZER_ID
 
@@ -79,6 +79,8 @@ class IndexStore:
             )
         if snapshot.manifest.tokenizer != TOKENIZER_ID:  # its keyword index would not match the questions' tokens
             raise IndexMismatch(f"index {version} was built with another tokenizer (stop words or stemmer changed)")
+        if snapshot.manifest.format != INDEX_FORMAT:
+            raise IndexMismatch(f"index {version} has format {snapshot.manifest.format}, not {INDEX_FORMAT}")
         return snapshot
 
     def _remove_old_versions(self, keep: str) -> None:

@@ -37,8 +37,13 @@ class Passage:
 
     @property
     def indexed_text(self) -> str:
-        """What the indexes see: title and heading give a short passage its context."""
-        return " — ".join(part for part in (self.title, self.section, self.text) if part)
+        """What the indexes see: the article's subject and the heading give a short passage its context.
+
+        The subject is the title up to its first colon. What follows a colon in our titles is a table of
+        contents ("Hak pekerja SSW: gaji, jam kerja, lama tinggal, …"): given to every section, it made
+        each of them look like an answer about gaji."""
+        subject = self.title.split(": ", 1)[0]
+        return " — ".join(part for part in (subject, self.section, self.text) if part)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,12 +61,15 @@ def test_an_index_from_another_model_is_refused(tmp_path):
         store.load("another-model")
 
 
-def test_an_index_from_another_tokenizer_is_refused_and_rebuilt(kb_dir, tmp_path):
-    """After an upgrade that changes stop words or stemming, the old keyword index must not be served."""
+@pytest.mark.parametrize(("field", "value", "reason"), [("tokenizer", "older", "another tokenizer"),
+                                                         ("format", 1, "format 1")])
+def test_an_index_from_an_older_version_is_refused_and_rebuilt(kb_dir, tmp_path, field, value, reason):
+    """After an upgrade that changes stop words, stemming or what a passage is indexed as, the old index
+    must not be served."""
     snapshot, _ = build_snapshot(load_articles(FIXTURE_KB, today=TODAY).articles, FakeEncoder())
-    old = dataclasses.replace(snapshot, manifest=dataclasses.replace(snapshot.manifest, tokenizer="older"))
+    old = dataclasses.replace(snapshot, manifest=dataclasses.replace(snapshot.manifest, **{field: value}))
     IndexStore(tmp_path / "data").publish(old)
-    with pytest.raises(IndexMismatch, match="another tokenizer"):
+    with pytest.raises(IndexMismatch, match=reason):
         IndexStore(tmp_path / "data").load("fake-encoder")
     kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
     assert kb.open().published  # rebuilt at start

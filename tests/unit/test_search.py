@@ -45,3 +45,17 @@ def test_chat_particles_and_quoted_values_do_not_count_against_answering():
     assert known_number.confidence == 1.0  # 160 is in the passage and counts; 155 is a value, not a topic
     elsewhere = snapshot.search("tinggi badan minimal magang 160 cm di korea", FakeEncoder())[0]
     assert elsewhere.confidence < 1.0  # an unknown word still counts against answering
+
+
+def test_a_titles_table_of_contents_does_not_make_every_section_an_answer():
+    """"Hak pekerja: gaji, lama tinggal" lists the sections; only the section about pay answers about pay."""
+    rights = Article("hak-pekerja", "Hak pekerja SSW: gaji, lama tinggal",
+                     "## Berapa lama boleh tinggal?\n\nPekerja boleh tinggal paling lama lima tahun.\n\n"
+                     "## Berapa gajinya?\n\nGaji pekerja sama dengan pekerja Jepang.",
+                     ("https://example.org/hak",), date(2026, 11, 1), "id", ("ssw",))
+    snapshot, _ = build_snapshot([*FILLER, rights], FakeEncoder())
+    stay = next(p for p in snapshot.passages if p.section.startswith("Berapa lama"))
+    assert "gaji" not in stay.indexed_text and stay.indexed_text.startswith("Hak pekerja SSW — ")
+    hits = snapshot.search("gaji pekerja ssw", FakeEncoder())
+    assert hits[0].passage.section == "Berapa gajinya?"
+    assert next(h for h in hits if h.passage == stay).confidence < 1.0
