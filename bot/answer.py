@@ -6,6 +6,8 @@ be wrong only in what it picks, never in what it says. No Telegram here, no I/O.
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,8 +70,18 @@ class Decline:
     answered: bool = False
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://([^/?#\s]*)\S*", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[a-z][^<>]*>", re.IGNORECASE)
+
+
 def prepare_question(text: str) -> str:
-    """What is searched and stored: control and format characters and mark floods removed, spaces folded."""
+    """What is searched and stored: markup, links, control and format characters and mark floods removed,
+    spaces folded. Tags, entities and link paths pasted into a chat are no part of what was asked, and as
+    unknown words they would count against answering; a link keeps its domain ("is kp2mi.go.id real?")."""
+    text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = _URL.sub(lambda link: f" {link.group(1)} " if "." in link.group(1) else " ", text)
+    text = _HTML_TAG.sub(" ", html.unescape(text))
     kept: list[str] = []
     marks = 0
     for char in unicodedata.normalize("NFC", text):
@@ -83,7 +95,8 @@ def prepare_question(text: str) -> str:
 
 
 def answer_question(question: str, snapshot: Snapshot, encoder: Encoder) -> Answer | Decline:
-    return answer_many([question], snapshot, encoder)[0]
+    """One question as typed (the console, `python -m bot ask`): prepared as the Telegram handler does."""
+    return answer_many([prepare_question(question)], snapshot, encoder)[0]
 
 
 def answer_many(questions: Sequence[str], snapshot: Snapshot, encoder: Encoder) -> list[Answer | Decline]:

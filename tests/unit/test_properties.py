@@ -67,3 +67,13 @@ def test_prepare_question_removes_what_no_one_types(raw):
     prepared = prepare_question(raw)
     assert "\u0000" not in prepared and "\u0301\u0301\u0301" not in prepared
     assert prepared == prepared.strip() and len(prepared) <= 500
+
+
+@pytest.mark.parametrize(("raw", "prepared"), [
+    ("<b>SSW</b> boleh bawa keluarga? &amp; <script>", "SSW boleh bawa keluarga? &"),
+    ("[daftar di sini](tg://user?id=1) gmn", "daftar di sini gmn"),
+    ("cek https://kp2mi.go.id/pengaduan?id=3 itu resmi?", "cek kp2mi.go.id itu resmi?"),  # the domain says what
+    ("gaji < 200rb > wajar?", "gaji < 200rb > wajar?"),
+])
+def test_prepare_question_drops_markup_and_link_paths(raw, prepared):
+    assert prepare_question(raw) == prepared
