@@ -66,7 +66,8 @@ class LexicalIndex:
         """The indexed tokens an unknown question word most likely means: its standard spelling, or a typo fix.
 
         Informal spellings (nunggu, dicairin) and typos (magng) would otherwise match nothing and, as
-        unknown words, weigh most against answering; a word no variant explains stays unknown.
+        unknown words, weigh most against answering; a word no variant explains stays unknown. A typo fix
+        keeps the first letter, which misspellings rarely change: "malam" is a word we lack, not "alam".
         """
         if token in self._doc_freq:
             return (token,)
@@ -75,7 +76,7 @@ class LexicalIndex:
             if known:
                 return tuple(known)
         if len(token) >= TYPO_MIN_LENGTH and token.isalpha():
-            fixes = [edit for edit in _edits1(token) if edit in self._doc_freq]
+            fixes = [edit for edit in _edits1(token) if edit in self._doc_freq and edit[0] == token[0]]
             if fixes:
                 return (max(fixes, key=lambda fix: (self._doc_freq[fix], fix)),)
         return ()

@@ -5,7 +5,7 @@ from embeddings.lexical import LexicalIndex
 from knowledge.text import tokenize
 
 DOCS = ["Peserta magang harus menunggu hasil seleksi.", "Biaya pelatihan di balai gratis untuk peserta.",
-        "Paspor harus disimpan sendiri, jangan ditahan perusahaan."]
+        "Paspor harus disimpan sendiri, jangan ditahan perusahaan.", "Pengalaman kerja di alam terbuka."]
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,8 @@ def index():
 @pytest.mark.parametrize(
     ("word", "meant"),
     [("magang", ("magang",)), ("magng", ("magang",)), ("nunggu", ("tunggu",)), ("nahan", ("tahan",)),
-     ("disimpen", ("simpan",)), ("korea", ()), ("xyzzy", ())],
+     ("disimpen", ("simpan",)), ("korea", ()), ("xyzzy", ()),
+     ("malam", ())],  # a typo rarely hits the first letter: "malam" is not "alam", just a word we lack
 )
 def test_unknown_words_resolve_to_indexed_words_or_stay_unknown(index, word, meant):
     assert index.known_forms(tokenize(word)[0]) == meant
