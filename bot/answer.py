@@ -171,7 +171,7 @@ def _best_window(text: str, query: Query, idf: Callable[[str], float]) -> list[s
     sentences = split_sentences(text)
     scores = [_sentence_score(sentence, query, idf) for sentence in sentences]
     best_run, best_value = sentences[:1], -1.0
-    for start in range(len(sentences)):
+    for start in [0] + [i for i in range(1, len(sentences)) if not _points_back(sentences[i])]:
         words = 0
         for end in range(start, len(sentences)):
             words += len(sentences[end].split())
@@ -181,6 +181,15 @@ def _best_window(text: str, query: Query, idf: Callable[[str], float]) -> list[s
             if value > best_value:
                 best_run, best_value = sentences[start : end + 1], value
     return best_run
+
+
+_DEMONSTRATIVES = frozenset({"itu", "ini", "tersebut", "this", "that", "these", "those", "it", "they"})
+
+
+def _points_back(sentence: str) -> bool:
+    """A sentence that names its subject by pointing back ("Aturan itu …", "Syarat seperti ini …", "This
+    means …") needs the sentence before it, so an answer never starts there."""
+    return any(word in _DEMONSTRATIVES for word in sentence.lower().split()[:3])
 
 
 def _best_sentence(text: str, query: Query, idf: Callable[[str], float]) -> str | None:

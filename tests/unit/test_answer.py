@@ -121,3 +121,14 @@ def test_a_sentence_announcing_a_list_is_not_used_to_support_without_its_list():
         result = compose_answer("apa syarat SSW", [hit(main, 1.0, 0.9), hit(support, 0.9, 0.9)], ARTICLES, idf)
         assert isinstance(result, Answer)
         assert any(s.text == support.text for s in result.sentences) is shown
+
+
+def test_an_answer_never_starts_with_a_sentence_that_points_back():
+    """"Aturan itu …" means the rule named just before: shown first, it would point at nothing."""
+    text = ("Aturan magang Jepang memuat syarat dasar bagi pemagang, yaitu " + "ketentuan umum " * 50 + "saja. "
+            "Aturan itu tidak menyebut batas lain. "
+            "Syarat magang tambahan dibuat penyelenggara. Contoh syarat magang: tinggi badan. "
+            "Syarat magang lain: tidak bertato.")
+    rules = passage("p1", "magang", "Syarat magang", text)
+    result = compose_answer("syarat magang apa aja", [hit(rules, 1.0, 0.9)], ARTICLES, idf)
+    assert not result.sentences[0].text.startswith("Aturan itu")
