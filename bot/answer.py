@@ -136,6 +136,8 @@ def compose_answer(
             break
         if any(hit.passage.article == used.passage.article for used, _ in chosen):
             continue
+        if not set(articles[hit.passage.article].topics) & set(articles[best.passage.article].topics):
+            continue  # support stays on the answer's programme: no SSW rule under a magang answer
         sentence = _best_sentence(hit.passage.text, query, idf)
         if sentence:
             chosen.append((hit, [sentence]))

@@ -14,6 +14,7 @@ def article(slug, title, topics=("ssw",), lang="id", url="https://example.org/")
 
 ARTICLES = {
     "ssw": article("ssw", "Tentang SSW"),
+    "ssw-hak": article("ssw-hak", "Hak pekerja SSW"),
     "magang": article("magang", "Tentang magang", ("magang",)),
     "kontak": article("kontak", "Kontak resmi", ("contacts",)),
 }
@@ -29,6 +30,7 @@ SSW_STAY = passage(
     "Pemegang SSW (ii) boleh membawa keluarga. Cuaca di Jepang bervariasi.",
 )
 MAGANG_STAY = passage("p2", "magang", "Lama magang", "Magang berlangsung paling lama 5 tahun. Peserta magang tinggal di asrama.")
+SSW_RENEWAL = passage("p3", "ssw-hak", "Perpanjangan", "Izin tinggal SSW diperpanjang tiap tahun sampai 5 tahun.")
 CONTACT_FEE = passage("c1", "kontak", "Mengadu soal biaya", "Laporkan pungutan biaya liar ke KP2MI. Simpan bukti.")
 CONTACT_GENERAL = passage("c2", "kontak", "Pertanyaan umum", "Tanya hal umum ke layanan KP2MI.")
 
@@ -59,10 +61,17 @@ def test_sentences_keep_their_reading_order_and_off_topic_ones_are_left_out():
 
 
 def test_a_close_second_article_adds_a_second_numbered_source():
-    hits = [hit(SSW_STAY, 1.0, 0.9), hit(MAGANG_STAY, 0.9, 0.8)]
+    hits = [hit(SSW_STAY, 1.0, 0.9), hit(SSW_RENEWAL, 0.9, 0.8)]
     result = compose_answer("berapa lama tinggal 5 tahun", hits, ARTICLES, idf)
     assert [s.number for s in result.sources] == [1, 2]
-    assert result.sentences[-1].source == 2 and result.sentences[-1].text in MAGANG_STAY.text
+    assert result.sentences[-1].source == 2 and result.sentences[-1].text in SSW_RENEWAL.text
+
+
+def test_support_from_another_programme_is_not_added():
+    """A magang rule under an SSW answer would mislead: the two programmes' rules differ."""
+    hits = [hit(SSW_STAY, 1.0, 0.9), hit(MAGANG_STAY, 0.95, 0.8)]
+    result = compose_answer("berapa lama tinggal 5 tahun", hits, ARTICLES, idf)
+    assert [s.title for s in result.sources] == ["Tentang SSW"]
 
 
 def test_a_distant_second_article_is_not_cited():
@@ -115,8 +124,8 @@ def test_html_rendering_escapes_article_and_title_text():
 
 def test_a_sentence_announcing_a_list_is_not_used_to_support_without_its_list():
     main = passage("p1", "ssw", "Syarat SSW", "Syarat SSW: umur 18 tahun, lulus ujian bahasa dan ujian keterampilan.")
-    intro_only = passage("p2", "magang", "Syarat magang", "Peserta magang harus memenuhi syarat SSW berikut:")
-    with_fact = passage("p3", "magang", "Syarat magang", "Syarat SSW bagi alumni magang: bebas ujian.")
+    intro_only = passage("p2", "ssw-hak", "Syarat lain", "Peserta harus memenuhi syarat SSW berikut:")
+    with_fact = passage("p3", "ssw-hak", "Syarat lain", "Syarat SSW bagi alumni magang: bebas ujian.")
     for support, shown in ((intro_only, False), (with_fact, True)):
         result = compose_answer("apa syarat SSW", [hit(main, 1.0, 0.9), hit(support, 0.9, 0.9)], ARTICLES, idf)
         assert isinstance(result, Answer)
