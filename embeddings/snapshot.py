@@ -160,12 +160,13 @@ def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexic
     This, not the fused score, decides whether to answer: a fused score is relative to the other
     candidates, so even "resep nasi goreng" has a best passage; coverage says it shares no concept.
     """
+    in_passage = {token for token, scores in per_token.items() if scores[row] > 0}
     total = matched = 0.0
-    for token, alternatives in query.concepts:
-        if any(char.isdigit() for char in token) and not names_in(alternatives, lexical):
+    for token, names in query.concepts:
+        if any(char.isdigit() for char in token) and not names_in(names, lexical):
             continue  # a value the worker quotes (height 155, 10jt, age 19) is not a topic a passage must share
         weight = lexical.idf(token)
         total += weight
-        if any(all(t in per_token and per_token[t][row] > 0 for t in name) for name in alternatives):
+        if names_in(names, in_passage):
             matched += weight
     return matched / total if total else 0.0
