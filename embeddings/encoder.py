@@ -85,7 +85,7 @@ def _sorted_batches(texts: Sequence[str]) -> tuple[np.ndarray, list[list[str]]]:
 class OnnxEncoder:
     """A sentence-transformers model exported to ONNX: tokenizer, transformer, pooling, normalisation."""
 
-    def __init__(self, model: str, folder: Path, *, threads: int | None = None) -> None:
+    def __init__(self, model: str, folder: Path) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -96,7 +96,7 @@ class OnnxEncoder:
         self._tokenizer.enable_truncation(int(spec["max_seq_length"]))
         self._tokenizer.enable_padding(pad_id=int(spec["pad_id"]), pad_token=spec["pad_token"])
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or usable_cores()  # unlike torch, it gains even on one question
+        options.intra_op_num_threads = usable_cores()  # unlike torch, it gains even on one question
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads yield the CPU
         options.log_severity_level = 3
