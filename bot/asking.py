@@ -8,14 +8,13 @@ concurrent askers that is several times faster than one call per question.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.answer import Answer, Decline, answer_many
 from bot.knowledge_base import KnowledgeBase
-from embeddings.encoder import Encoder
+from embeddings.encoder import Encoder, usable_cores
 
 MAX_BATCH = 64  # larger batches stop paying off on 2 cores and delay the first answer of the batch
 PARALLEL_FROM = 8  # a batch this large encodes faster on every core (2 cores: 64 questions 130 -> 204 q/s)
@@ -28,7 +27,7 @@ def threads_for(batch_size: int) -> int:
     saves (median encode 23 -> 9 ms on 2 cores), while a big batch of them is enough work for every core.
     The ONNX encoder is not governed by this: its own session runs on every core, which pays even for one
     question there (4.4 -> 2.6 ms)."""
-    return len(os.sched_getaffinity(0)) if batch_size >= PARALLEL_FROM else 1
+    return usable_cores() if batch_size >= PARALLEL_FROM else 1
 
 
 def use_threads(count: int) -> None:

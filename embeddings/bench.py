@@ -36,7 +36,7 @@ import numpy as np
 
 from embeddings.build import build_snapshot, text_hash
 from embeddings.dense import APPROXIMATE_FROM, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_NEIGHBOURS, DenseIndex
-from embeddings.encoder import Encoder, load_encoder
+from embeddings.encoder import Encoder, load_encoder, usable_cores
 from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
 from embeddings.snapshot import CANDIDATES, DENSE_WEIGHT, INDEX_FORMAT, TOP_K, Manifest, Snapshot
@@ -520,7 +520,7 @@ def latency_section(run: Run) -> Section:
     table = Table(f"Per-question retrieval time, {len(questions)} tydiqa questions one at a time (ms)",
                   ["passages", "hybrid p50", "hybrid p99", "bare encode+FAISS p50", "bare p99", "ratio p50",
                    "ratio p99", "our search without encode p50", "dense index"])
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     runs = [(size, False) for size in sizes] + ([(10_000, True)] if cores > 1 else [])
     for size, every_core in runs:
         snapshot = run.synthetic_snapshot(size)
@@ -1109,7 +1109,7 @@ def header(run: Run, started: float) -> str:
     from bot.asking import MAX_BATCH
 
     cores = os.cpu_count()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    usable = usable_cores()
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     return "\n".join([
