@@ -23,6 +23,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to
 
 
 TYPO_MIN_LENGTH = 5  # shorter words have too many one-letter neighbours to guess which was meant
+COMPOUND_MIN_LENGTH, COMPOUND_MIN_PART = 6, 4  # a short word splits into fragments by chance ("anime": "ani" + "me")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -79,7 +80,22 @@ class LexicalIndex:
             fixes = [edit for edit in _edits1(token) if edit in self._doc_freq and edit[0] == token[0]]
             if fixes:
                 return (max(fixes, key=lambda fix: (self._doc_freq[fix], fix)),)
-        return ()
+        return self._compound_parts(token)
+
+    def _compound_parts(self, token: str) -> tuple[str, ...]:
+        """A compound or two words typed as one ("kerjasama", "tenagakerja", "dijepang"): the indexed words of
+        the split whose halves are each a stop word or an indexed word, at least one half indexed. A half
+        we cannot read (the "nas" of "timnas") means the word is something else, and it stays unknown."""
+        if len(token) < COMPOUND_MIN_LENGTH or not token.isalpha():
+            return ()
+        splits = []
+        for cut in range(2, len(token) - 1):
+            halves = [tokenize(half) for half in (token[:cut], token[cut:])]
+            known = [word for half in halves for word in half]
+            readable = all(len(half) <= 1 and all(word in self._doc_freq for word in half) for half in halves)
+            if readable and known and all(len(word) >= COMPOUND_MIN_PART for word in known):
+                splits.append(tuple(known))
+        return max(splits, key=lambda words: sum(self._doc_freq[word] for word in words), default=())
 
     def token_scores(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
         """BM25 score of every document for each known token; BM25 is a sum of these."""

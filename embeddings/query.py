@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from knowledge.glossary import expand_query, matched_groups, normalise_informal
+from knowledge.glossary import expand_query, informal_variants, matched_groups, normalise_informal
 from knowledge.text import tokenize
 
 
@@ -38,9 +38,12 @@ class Query:
                     alternatives.setdefault(token, {(token,)}).update(names)
         resolved: list[str] = []
         if known_forms is not None:
-            for token, alts in alternatives.items():
+            for token, alts in list(alternatives.items()):
                 if len(alts) == 1:
                     forms = [form for form in known_forms(token) if form != token]
+                    if not forms and _informal_stop_word(token):
+                        del alternatives[token]  # "carane" is "caranya": a frame word, not an unknown topic
+                        continue
                     alts.update((form,) for form in forms)
                     resolved += forms
         expanded = " ".join([expand_query(text), *resolved])
@@ -50,3 +53,9 @@ class Query:
             tokens=tuple(tokenize(expanded)),
             concepts=tuple((token, frozenset(alts)) for token, alts in alternatives.items()),
         )
+
+
+def _informal_stop_word(token: str) -> bool:
+    """Whether a word the index lacks is a stop word with a chat or regional suffix ("carane", "caranya").
+    Only suffixes: a changed letter can turn a topic into a stop word ("agen" into "agan")."""
+    return any(token.startswith(variant) and not tokenize(variant) for variant in informal_variants(token))

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA  # Kamus Alay, the Colloquial Indonesian Lexicon
 
+from knowledge.text import ENGLISH_STOPWORDS
+
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ssw", "tokutei ginou", "tokutei ginō", "tokutei gino", "specified skilled worker",
      "pekerja berketerampilan spesifik", "tenaga kerja berketerampilan spesifik", "特定技能"),
@@ -36,9 +38,13 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("pmi", "pekerja migran indonesia", "tki", "tenaga kerja indonesia", "migrant worker"),
     ("kbri", "kedutaan besar republik indonesia", "embassy of indonesia", "kedubes"),
     ("gaji", "upah", "salary", "wage", "wages"),
+    ("upah minimum", "umr", "ump", "umk", "minimum wage", "saitei chingin", "最低賃金"),
+    ("dattai ichijikin", "lump-sum withdrawal", "lump sum", "pension refund", "脱退一時金"),
     ("biaya", "ongkos", "fee", "fees", "cost", "costs"),
     ("syarat", "persyaratan", "requirement", "requirements"),
     ("penipuan", "scam", "fraud", "calo"),
+    ("lapor", "melapor", "laporan", "mengadu", "ngadu", "pengaduan", "aduan", "report", "complain", "complaint"),
+    ("ilegal", "illegal", "bodong", "abal-abal", "abal", "unlicensed"),
     ("pindah kerja", "ganti perusahaan", "change jobs", "job change", "tenshoku"),
     # everyday words, Indonesian and English, so an English question meets Indonesian articles and vice versa
     ("keluarga", "family", "istri", "suami", "pasangan", "spouse", "wife", "husband", "anak", "children"),
@@ -79,8 +85,32 @@ INFORMAL: dict[str, str] = {
     "cowok": "laki-laki", "cowo": "laki-laki", "dapet": "dapat", "pas": "saat", "mending": "lebih baik",
     "dimana": "", "kemana": "", "mana": "", "ciri2": "ciri", "org": "orang", "krj": "kerja", "bgt": "sekali",
     "emang": "memang", "gimana2": "bagaimana", "bener": "benar", "banget": "sekali", "kalau2": "kalau",
+    "bikin": "buat", "gede": "besar", "ngaruh": "pengaruh",
 }
 """Informal words mapped to standard ones; an empty value drops a word that carries no meaning."""
+
+REGIONAL: dict[str, str] = {
+    # Javanese (ngoko and krama) and Sundanese function words, which many workers mix into chat Indonesian.
+    # Kamus Alay lacks them, and an unknown word weighs most against answering: "syarate piye" is "syarat bagaimana".
+    "piye": "bagaimana", "pripun": "bagaimana", "kumaha": "bagaimana", "opo": "apa", "nopo": "apa", "naon": "apa",
+    "piro": "berapa", "pinten": "berapa", "sabaraha": "berapa", "sopo": "siapa", "sinten": "siapa", "saha": "siapa",
+    "ngopo": "kenapa", "kenopo": "kenapa", "naha": "kenapa", "endi": "", "pundi": "", "ora": "tidak",
+    "mboten": "tidak", "ndak": "tidak", "teu": "tidak", "henteu": "tidak", "iso": "bisa", "isa": "bisa",
+    "saged": "bisa", "tiasa": "bisa", "kudu": "harus", "kedah": "harus", "nek": "kalau", "lek": "kalau",
+    "menawi": "kalau", "upami": "kalau", "sing": "yang", "ingkang": "yang", "anu": "",
+    "kulo": "saya", "kula": "saya", "abdi": "saya", "wis": "sudah", "uwis": "sudah", "sampun": "sudah",
+    "tos": "sudah", "durung": "belum", "dereng": "belum", "acan": "belum", "arep": "", "ajeng": "", "bade": "",
+    "hoyong": "", "karo": "dengan", "kalih": "dengan", "sareng": "dengan", "neng": "di", "ning": "di",
+    "teng": "di", "soko": "dari", "seko": "dari", "saking": "dari", "wae": "saja", "mawon": "saja",
+    "atuh": "", "mah": "", "euy": "", "lur": "", "dulur": "", "akang": "", "teteh": "", "sampeyan": "kamu",
+    "panjenengan": "kamu", "dadi": "jadi", "dados": "jadi", "gawe": "kerja", "kerjo": "kerja",
+    "nyambut": "", "duit": "uang", "ben": "agar", "supados": "agar", "nanging": "tetapi", "aya": "ada",
+    "wonten": "ada", "nu": "yang", "kang": "", "ari": "", "iku": "itu", "kuwi": "itu", "niku": "itu",
+    "isih": "masih", "tasih": "masih", "damel": "kerja", "ngiring": "ikut", "melu": "ikut", "budhal": "berangkat",
+    "mangkat": "berangkat", "lawas": "lama", "anyar": "baru", "enggal": "baru", "basa": "bahasa",
+    "nyalira": "sendiri", "dhewe": "sendiri", "dewe": "sendiri", "urang": "", "yo": "",
+}
+"""Regional words mapped like INFORMAL; only function words and a few everyday ones, never a topic."""
 
 
 def _term_pattern(term: str) -> str:
@@ -102,31 +132,49 @@ JAPAN_WORDS = ("jepang", "japan", "japanese", "日本", "tokyo", "osaka", "nihon
 
 HARMFUL = (
     "memalsukan", "memalsu", "dipalsukan", "pemalsuan", "forge", "suap", "menyuap", "nyogok", "sogok",
-    "amplop", "uang pelicin", "pelicin", "joki", "selundup", "menyelundupkan", "kerja ilegal", "bekerja ilegal",
-    "kerja secara ilegal", "bekerja secara ilegal", "work illegally", "illegal work", "illegally",
+    "amplop", "uang pelicin", "pelicin", "joki", "selundup", "menyelundupkan", "nyelundupin", "kerja ilegal",
+    "bekerja ilegal", "kerja secara ilegal", "bekerja secara ilegal", "work illegally", "illegal work", "illegally",
+    "kerja tanpa visa", "bekerja tanpa visa", "work without a visa",
+    # cheating a selection or a test
+    "kunci jawaban", "bocoran soal", "bocoran ujian", "bocoran tes", "contekan", "nyontek", "menyontek",
+    "answer key", "leaked questions", "orang dalam", "jalur belakang",
+    # a false identity: age or birth date changed, another person's papers
+    "ganti tanggal lahir", "ubah tanggal lahir", "mengubah tanggal lahir", "ganti umur", "ubah umur",
+    "someone else's",
+    # evading detection, or deceiving others
+    "tidak ketahuan", "tanpa ketahuan", "tidak ketauan", "tanpa ketauan", "tidak terdeteksi", "tanpa terdeteksi",
+    "tidak bisa dilacak", "tidak dilacak", "without getting caught", "without being caught", "not get caught",
+    "undetected", "cara nipu", "cara menipu",
+    "how to scam", "how to trick",
 )
 """Requests to deceive or break the law: the bot helps people stay safe, not get round the rules.
-Bribes go by idioms too: an "amplop" (envelope) or "uang pelicin" (grease money) for a selector."""
+Bribes go by idioms too: an "amplop" (envelope) or "uang pelicin" (grease money) for a selector, a
+paid "orang dalam" (insider). Asking what happens *if* one is caught is staying safe, so only "without
+being caught" counts, not "caught"."""
 
-FAKE_OR_TRADED = ("palsu", "aspal", "fake", "forged", "counterfeit", "beli", "membeli", "jual", "dijual", "buy",
-                  "sell", "bought")
+FAKE = ("palsu", "aspal", "fake", "forged", "counterfeit")
+TRADED = ("beli", "membeli", "jual", "dijual", "buy", "sell", "bought")
 DOCUMENTS = (
     "ijazah", "sertifikat", "paspor", "passport", "dokumen", "document", "documents", "ktp", "akta",
-    "visa", "surat", "diploma", "certificate", "certificates", "skck",
+    "visa", "surat", "diploma", "certificate", "certificates", "skck", "zairyu", "residence card",
 )
+FAKEABLE = ("kartu", "card", "hasil", "result", "results", "medical", "mcu", "umur", "age", "data")
+"""A fake medical result or age is as much a forgery as a fake diploma; buying a test result is not a
+test voucher, so these count with a fake, not with a purchase."""
 SAFETY_FRAMING = (
     "lapor", "melapor", "laporkan", "report", "ciri", "ciri-ciri", "tanda", "kenali", "cek", "mengecek", "hindari",
     "avoid", "spot", "penipuan", "tipu", "ditipu", "scam", "waspada", "bahaya", "hukuman", "sanksi", "penalty",
 )
 """A fake or bought document is a request to cheat; a fake recruiter, or how to spot or report a fake
-document, is exactly what a worker staying safe asks about."""
+document or an offer of a bribe, is exactly what a worker staying safe asks about."""
 
 
 def out_of_scope(text: str) -> str | None:
     """"harmful" or "elsewhere" when a question is outside what the bot may answer, whatever it retrieves."""
     lowered = normalise_informal(text)
-    fake_document = _mentions(lowered, FAKE_OR_TRADED) and _mentions(lowered, DOCUMENTS)
-    if _mentions(lowered, HARMFUL) or (fake_document and not _mentions(lowered, SAFETY_FRAMING)):
+    fake_document = (_mentions(lowered, FAKE) and _mentions(lowered, DOCUMENTS + FAKEABLE)
+                     or _mentions(lowered, TRADED) and _mentions(lowered, DOCUMENTS))
+    if (_mentions(lowered, HARMFUL) or fake_document) and not _mentions(lowered, SAFETY_FRAMING):
         return "harmful"
     if _mentions(lowered, OTHER_DESTINATIONS) and not _mentions(lowered, JAPAN_WORDS):
         return "elsewhere"
@@ -152,11 +200,17 @@ def informal_variants(word: str) -> list[str]:
     """Standard spellings a colloquial word may stand for, most likely first (nunggu -> tunggu, dicairin -> dicairkan).
 
     Jakarta-style speech marks verbs with a nasal prefix (ng-/ny-/n-/m-) and an -in suffix, drops an
-    initial h, and says e where the standard word has a; callers keep the variants their vocabulary knows.
+    initial h, and says e where the standard word has a; Javanese and Sundanese add a possessive (-e, -ne,
+    -na); callers keep the variants their vocabulary knows.
     """
     stems = [word]
     if word.endswith("in") and len(word) > 4:
         stems += [word[:-2] + "kan", word[:-2], word[:-2] + "i"]
+    if len(word) > 4:  # Javanese and Sundanese possessives: gajine, syarate, gajina (= gajinya)
+        if word[-3] in "aiueo" and word.endswith(("ne", "na")):
+            stems.append(word[:-2])
+        if word[-2] not in "aiueo" and word.endswith("e"):
+            stems.append(word[:-1])
     variants: list[str] = []
     for stem in stems:
         variants.append(stem)
@@ -186,11 +240,13 @@ def _domain_words() -> frozenset[str]:
 
 
 def _standard_word(word: str) -> str:
-    """Our own chat spellings first; domain words as they are (SO is a sending organisation, not "sok");
-    then the 4,000 entries of Kamus Alay (Salsabila et al., 2018); "berkas2" is "berkas"."""
+    """Our own chat spellings first; domain words and English function words as they are (SO is a
+    sending organisation, not "sok"); then the 4,000 entries of Kamus Alay (Salsabila et al., 2018); "berkas2" is "berkas"."""
     if word in INFORMAL:
         return INFORMAL[word]
-    if word in _domain_words():
+    if word in REGIONAL:
+        return REGIONAL[word]
+    if word in _domain_words() or word in ENGLISH_STOPWORDS:  # Kamus Alay reads "or" as "orang"
         return word
     if word.endswith("2") and word[:-1].isalpha() and len(word) > 3:
         word = word[:-1]

@@ -73,7 +73,7 @@ _WORD = re.compile(r"[^\W_]+")
 # Question-frame words of English questions; Sastrawi's list covers the Indonesian ones.
 # Chosen by hand: pronouns, articles, auxiliaries and question words ("how much does the ... cost"),
 # never content words.
-_ENGLISH_STOPWORDS = frozenset("""
+ENGLISH_STOPWORDS = frozenset("""
     a about am an and any are as at be been being but by can could did do does doing for from
     had has have he her his how i if in into is it its many me much my of on or our please she
     should so
@@ -81,6 +81,7 @@ _ENGLISH_STOPWORDS = frozenset("""
     which who whom whose why will with would you your
     between until again further once here both each few more most other some such no nor not only own
     same too very just now also get got
+    happen happens happened going way try still need needs want know tell really possible anyone
 """.split())
 
 # Chat words that carry no topic: particles (tuh, nih, sih), forms of address (kak, gan, min), clitic
@@ -96,24 +97,29 @@ _CHAT_STOPWORDS = frozenset("""
 # "gaji per bulan" hinge on them, and the stemmer turns "pekerja"/"pekerjaan" into "kerja" anyway.
 _DOMAIN_WORDS = frozenset({"kerja", "bekerja", "bulan", "lama", "masa"})
 
-_STOPWORDS = ((frozenset(StopWordRemoverFactory().get_stop_words()) - _DOMAIN_WORDS) | _ENGLISH_STOPWORDS
+_STOPWORDS = ((frozenset(StopWordRemoverFactory().get_stop_words()) - _DOMAIN_WORDS) | ENGLISH_STOPWORDS
               | _CHAT_STOPWORDS)
 
 _ROOT_WORDS = frozenset(StemmerFactory().get_words())  # Sastrawi's dictionary of Indonesian root words
 # Sastrawi's own CachedStemmer keeps every word it ever saw; the bounded lru_cache below replaces it.
 _STEMMER = Stemmer(ArrayDictionary(list(_ROOT_WORDS)))
 
-# What an index's BM25 tokens depend on: an index built under other stop words or another stemmer
-# dictionary is rebuilt at start rather than served (embeddings/store.py).
-TOKENIZER_ID = hashlib.sha256("\n".join([*sorted(_STOPWORDS), "|", *sorted(_ROOT_WORDS)]).encode()).hexdigest()[:16]
+# Hepburn long vowels: articles write "jūminzei" and "ginō", workers type "juminzei" and "ginou".
+_LONG_VOWELS = "āīūēōâîûêô", "aiueoaiueo"
+_PLAIN_VOWELS = str.maketrans(*_LONG_VOWELS)
+
+# What an index's BM25 tokens depend on: an index built under other stop words, another stemmer
+# dictionary or other vowel folding is rebuilt at start rather than served (embeddings/store.py).
+TOKENIZER_ID = hashlib.sha256("\n".join([*sorted(_STOPWORDS), "|", *sorted(_ROOT_WORDS), "|", *_LONG_VOWELS])
+                              .encode()).hexdigest()[:16]
 
 # Enough for the whole knowledge base vocabulary plus a long tail of users' words.
 _STEM_CACHE_SIZE = 65_536
 
 
 def tokenize(text: str) -> list[str]:
-    """BM25 tokens: lower-case, stop words out, stemmed, so "pelatihan" finds "latih"."""
-    return [_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+    """BM25 tokens: lower-case, long vowels plain, stop words out, stemmed, so "pelatihan" finds "latih"."""
+    return [_stem(word) for word in _WORD.findall(text.lower().translate(_PLAIN_VOWELS)) if word not in _STOPWORDS]
 
 
 @lru_cache(maxsize=_STEM_CACHE_SIZE)

@@ -1,5 +1,6 @@
 import pytest
 
+from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
 from knowledge.glossary import (
     SYNONYMS,
@@ -9,6 +10,7 @@ from knowledge.glossary import (
     normalise_informal,
     out_of_scope,
 )
+from knowledge.text import tokenize
 
 
 @pytest.mark.parametrize(
@@ -36,6 +38,23 @@ def test_informal_words_are_normalised():
     assert normalise_informal("Kak, gmn cara daftar yg resmi?") == ", bagaimana cara daftar yang resmi?"
 
 
+def test_english_function_words_are_not_read_as_chat_indonesian():
+    assert normalise_informal("magang or ssw, better than nothing") == "magang or ssw, better than nothing"
+
+
+def test_a_stop_word_with_a_regional_suffix_is_not_an_unknown_topic():
+    """"carane" is Javanese for "caranya": it must not weigh against answering as an unknown word would."""
+    index = LexicalIndex.build([tokenize("syarat magang ke Jepang")])
+    concepts = dict(Query.parse("carane daftar magang", index.known_forms).concepts)
+    assert "magang" in concepts and "carane" not in concepts
+    assert "agen" in dict(Query.parse("agen magang", index.known_forms).concepts)  # not "agan", a chat word
+
+
+def test_javanese_and_sundanese_function_words_are_normalised():
+    assert normalise_informal("syarat magang piye, iso ora") == "syarat magang bagaimana, bisa tidak"
+    assert normalise_informal("kumaha daftar ssw, tiasa teu") == "bagaimana daftar ssw, bisa tidak"
+
+
 def test_every_term_is_lowercase_so_lowercased_text_can_match_it():
     assert all(term == term.lower() for group in SYNONYMS for term in group)
 
@@ -58,7 +77,8 @@ def test_a_name_of_several_words_is_met_only_whole():
 @pytest.mark.parametrize(
     ("word", "standard"),
     [("nunggu", "tunggu"), ("nahan", "tahan"), ("ngurus", "urus"), ("dicairin", "dicairkan"),
-     ("diitung", "dihitung"), ("dapet", "dapat"), ("nyari", "cari")],
+     ("diitung", "dihitung"), ("dapet", "dapat"), ("nyari", "cari"),
+     ("gajine", "gaji"), ("syarate", "syarat"), ("gajina", "gaji")],  # Javanese and Sundanese possessives
 )
 def test_informal_variants_include_the_standard_word(word, standard):
     assert standard in informal_variants(word)
@@ -77,6 +97,13 @@ def test_informal_variants_include_the_standard_word(word, standard):
         ("apa hukuman kalau ketahuan pakai ijazah palsu", None),  # asking the penalty is staying safe
         ("biaya pembuatan paspor dan visa brp", None),
         ("cara masuk jepang buat kerja ilegal", "harmful"),
+        ("ada bocoran soal skill test pertanian gk", "harmful"),  # cheating a test
+        ("gimana biar overstay di jepang tanpa ketahuan", "harmful"),  # evading detection
+        ("apa hukumannya kalau ketahuan overstay", None),  # asking what happens if caught is staying safe
+        ("bikin hasil mcu palsu biar lolos", "harmful"),  # a fake result is a forgery too
+        ("mau beli tiket ujian JFT dmn", None),  # buying a test voucher is not buying a document
+        ("ada yg nawarin orang dalam biar lolos seleksi, penipuan bukan?", None),  # an offer to be checked
+        ("sy punya teman di jepang, bisa bantu cari kerja?", None),
         ("bedanya kerja di jepang sama di korea apa", None),  # Japan is asked about
         ("biaya apa yang ilegal ditagih untuk SSW", None),  # asking what is illegal is how one stays safe
         ("syarat SSW apa aja", None),

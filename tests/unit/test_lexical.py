@@ -5,7 +5,8 @@ from embeddings.lexical import LexicalIndex
 from knowledge.text import tokenize
 
 DOCS = ["Peserta magang harus menunggu hasil seleksi.", "Biaya pelatihan di balai gratis untuk peserta.",
-        "Paspor harus disimpan sendiri, jangan ditahan perusahaan.", "Pengalaman kerja di alam terbuka."]
+        "Paspor harus disimpan sendiri, jangan ditahan perusahaan.", "Pengalaman kerja di alam terbuka.",
+        "Tenaga asing di Jepang."]
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,9 @@ def index():
     ("word", "meant"),
     [("magang", ("magang",)), ("magng", ("magang",)), ("nunggu", ("tunggu",)), ("nahan", ("tahan",)),
      ("disimpen", ("simpan",)), ("korea", ()), ("xyzzy", ()),
-     ("malam", ())],  # a typo rarely hits the first letter: "malam" is not "alam", just a word we lack
+     ("malam", ()),  # a typo rarely hits the first letter: "malam" is not "alam", just a word we lack
+     ("kerjasama", ("kerja",)), ("tenagakerja", ("tenaga", "kerja")), ("dijepang", ("jepang",)),  # typed as one
+     ("timnas", ()), ("kerjanas", ())],  # every half must be a word we know or a stop word
 )
 def test_unknown_words_resolve_to_indexed_words_or_stay_unknown(index, word, meant):
     assert index.known_forms(tokenize(word)[0]) == meant

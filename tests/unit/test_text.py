@@ -64,6 +64,7 @@ def test_split_sentences_across_lines(text, expected):
         ("kerja di Jepang, gaji per bulan", ["kerja", "jepang", "gaji", "bulan"]),  # domain words kept
         ("Apa itu yang dan di", []),  # Sastrawi stop words only
         ("snake_case 特定技能", ["snake", "case", "特定技能"]),
+        ("jūminzei dan tokutei ginō", ["juminzei", "tokutei", "gino"]),  # as workers type them, no macrons
     ],
 )
 def test_tokenize(text, expected):
