@@ -107,7 +107,8 @@ def ask(question: str, as_json: bool) -> None:
 
 @cli.command()
 def reindex() -> None:
-    """Build or refresh the index from the knowledge folder (only new or edited passages are embedded)."""
+    """Build or refresh the index from the knowledge folder (only new or edited passages are embedded; the
+    scope model is fitted anew, which a live /reload skips)."""
     from bot.knowledge_base import KnowledgeBase
     from embeddings.encoder import load_encoder
     from embeddings.store import IndexMismatch
@@ -119,7 +120,7 @@ def reindex() -> None:
         kb.snapshot = kb.store.load(settings.embedding_model)
     except IndexMismatch:  # a damaged or mismatched index is simply replaced
         kb.snapshot = None
-    report = kb.rebuild()
+    report = kb.rebuild(refit_scope=True)
     if not report.published:
         raise click.ClickException(_problems_text(report))
     click.echo(
@@ -131,15 +132,19 @@ def reindex() -> None:
 @cli.command("eval")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The gold question set (default: tests/eval/questions.yaml).")
-@click.option("--sweep", is_flag=True, help="Also show declines at other confidence thresholds.")
+@click.option("--sweep", is_flag=True, help="Also show declines at other confidence and scope thresholds.")
 @click.option("--show-misses", is_flag=True, help="List questions whose right article is not in the top 3.")
-def evaluate_command(gold: str | None, sweep: bool, show_misses: bool) -> None:
+@click.option("--scope", is_flag=True, help="Also cross-validate the scope model on its labelled examples.")
+def evaluate_command(gold: str | None, sweep: bool, show_misses: bool, scope: bool) -> None:
     """Score retrieval and answers on the gold questions: BM25 only, dense only, hybrid."""
+    from datetime import date
     from pathlib import Path
 
-    from bot.evaluation import EVAL_SET, evaluate, format_table, load_eval_set, misses
+    from bot.evaluation import EVAL_SET, cross_validate_scope, evaluate, format_table, load_eval_set, misses
+    from knowledge.loader import load_articles
 
-    kb, encoder = _open_knowledge(_settings())
+    settings = _settings()
+    kb, encoder = _open_knowledge(settings)
     gold_set = load_eval_set(Path(gold) if gold else EVAL_SET)
     methods = ("lexical", "dense", "hybrid", "rrf")
     click.echo(f"{len(gold_set.questions)} questions, {len(gold_set.out_of_scope)} out of scope, "
@@ -151,8 +156,20 @@ def evaluate_command(gold: str | None, sweep: bool, show_misses: bool) -> None:
         for threshold, result in zip([t / 20 for t in range(4, 17)], results):
             click.echo(f"  {threshold:.2f}: in-scope declined {result.wrongly_declined:.3f}, "
                        f"out-of-scope declined {result.oos_declined:.3f}, key fact {result.fact:.3f}")
+        click.echo("\nscope threshold sweep (hybrid; 0 turns the scope model off):")
+        for threshold in [t / 10 for t in range(0, 8)]:
+            result = evaluate(kb.snapshot, encoder, gold_set, "hybrid", min_in_domain=threshold)
+            click.echo(f"  {threshold:.1f}: in-scope declined {result.wrongly_declined:.3f}, "
+                       f"out-of-scope declined {result.oos_declined:.3f}")
     if show_misses:
         click.echo("\n" + "\n".join(misses(kb.snapshot, encoder, gold_set)))
+    if scope:
+        examples = load_articles(settings.knowledge_dir, today=date.today()).scope
+        check = cross_validate_scope(kb.snapshot, encoder, examples)
+        click.echo(f"\nscope examples ({len(examples.in_scope)} in scope, {len(examples.out_of_scope)} out), "
+                   f"5-fold cross-validated: in-scope declined {check.in_scope_declined:.3f} "
+                   f"(coverage alone {check.in_scope_declined_without:.3f}), out-of-scope declined "
+                   f"{check.out_of_scope_declined:.3f} (coverage alone {check.out_of_scope_declined_without:.3f})")
 
 
 def main() -> None:

@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 
-from bot.answer import MIN_CONFIDENCE, compose_answer
+from bot.answer import MIN_CONFIDENCE, MIN_IN_DOMAIN, compose_answer
 from bot.render import to_plain
 from embeddings.encoder import Encoder
-from embeddings.snapshot import Snapshot
+from embeddings.scope import ScopeModel
+from embeddings.snapshot import Snapshot, scope_inputs
+from knowledge.model import ScopeExamples
 
 EVAL_SET = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
 
@@ -56,16 +59,19 @@ def load_eval_set(path: Path = EVAL_SET) -> EvalSet:
 
 def evaluate(
     snapshot: Snapshot, encoder: Encoder, gold: EvalSet, method: str = "hybrid",
-    min_confidence: float = MIN_CONFIDENCE,
+    min_confidence: float = MIN_CONFIDENCE, min_in_domain: float = MIN_IN_DOMAIN,
 ) -> EvalResult:
     texts = [q.text for q in gold.questions] + list(gold.out_of_scope)
     started = time.perf_counter()
     queries = [snapshot.prepare(text) for text in texts]
-    results = snapshot.search_queries(queries, encoder, k=10, method=method)
+    vectors = snapshot.encode(queries, encoder) if method != "lexical" else None
+    results = snapshot.search_vectors(queries, vectors, k=10, method=method)
     seconds = time.perf_counter() - started
+    in_domain = snapshot.in_domain(vectors, results) if vectors is not None else [None] * len(texts)  # no model
     answers = [
-        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, snapshot.contacts, min_confidence)
-        for query, hits in zip(queries, results)
+        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, snapshot.contacts, min_confidence,
+                       domain, min_in_domain)
+        for query, hits, domain in zip(queries, results, in_domain)
     ]
     ranks = [_first_rank(hits, q.articles) for q, hits in zip(gold.questions, results)]
     in_scope = answers[: len(gold.questions)]
@@ -81,6 +87,42 @@ def evaluate(
         oos_declined=sum(not a.answered for a in out_of_scope) / max(len(out_of_scope), 1),
         ms_per_question=1000 * seconds / max(len(texts), 1),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeCheck:
+    """Declines on the labelled scope examples, each judged by a scope model fitted without it."""
+
+    in_scope_declined: float
+    out_of_scope_declined: float
+    in_scope_declined_without: float  # coverage and rules alone
+    out_of_scope_declined_without: float
+
+
+def cross_validate_scope(snapshot: Snapshot, encoder: Encoder, examples: ScopeExamples, folds: int = 5,
+                         min_in_domain: float = MIN_IN_DOMAIN) -> ScopeCheck:
+    """K-fold cross-validation of the scope model on its own examples: the honest view of what it adds,
+    since a model judging the questions it was fitted on would look perfect."""
+    texts = [*examples.in_scope, *examples.out_of_scope]
+    queries = [snapshot.prepare(text) for text in texts]
+    vectors = snapshot.encode(queries, encoder)
+    results = snapshot.search_vectors(queries, vectors)
+    features = scope_inputs(vectors, results)
+    labels = np.r_[np.ones(len(examples.in_scope), bool), np.zeros(len(examples.out_of_scope), bool)]
+    fold_of = np.empty(len(texts), int)
+    for label in (True, False):  # stratified: each fold gets its share of both classes
+        rows = np.random.default_rng(0).permutation(np.flatnonzero(labels == label))
+        fold_of[rows] = np.arange(len(rows)) % folds
+    in_domain = np.empty(len(texts))
+    for fold in range(folds):
+        train = fold_of != fold
+        model = ScopeModel.fit(features[train & labels], features[train & ~labels])
+        in_domain[~train] = model.in_domain(features[~train])
+    without = np.array([not compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf).answered
+                        for query, hits in zip(queries, results)])
+    declined = without | (in_domain < min_in_domain)
+    return ScopeCheck(declined[labels].mean(), declined[~labels].mean(), without[labels].mean(),
+                      without[~labels].mean())
 
 
 def _first_rank(hits, articles: Sequence[str]) -> int | None:

@@ -72,8 +72,9 @@ class KnowledgeBase:
             return None
         return self.rebuild()
 
-    def rebuild(self) -> ReloadReport:
-        """Load, validate, build and publish; with any invalid article nothing is published."""
+    def rebuild(self, refit_scope: bool = False) -> ReloadReport:
+        """Load, validate, build and publish; with any invalid article nothing is published.
+        The scope model is kept from the live snapshot unless its examples changed or `refit_scope`."""
         if not self._build_lock.acquire(blocking=False):
             return ReloadReport(published=False, already_running=True)
         try:
@@ -82,7 +83,8 @@ class KnowledgeBase:
                 return ReloadReport(published=False, articles=len(loaded.articles), problems=loaded.problems)
             if self._build_encoder is None:
                 self._build_encoder = self._make_build_encoder()
-            snapshot, stats = build_snapshot(loaded.articles, self._build_encoder, self.cache)
+            snapshot, stats = build_snapshot(loaded.articles, self._build_encoder, self.cache, scope=loaded.scope,
+                                             previous=None if refit_scope else self.snapshot)
             self.store.publish(snapshot)
             old = self.snapshot.articles if self.snapshot else {}
             self.snapshot = snapshot  # the swap: one reference, atomic for every reader

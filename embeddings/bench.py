@@ -399,7 +399,7 @@ def domain_table(run: Run) -> Table | str:
     except Exception as error:  # being written by someone else right now
         return f"Domain evaluation skipped: {EVAL_SET.relative_to(REPO)} could not be read ({error})."
     loaded = load_articles(SHIPPED_KNOWLEDGE_DIR, today=date.today())
-    snapshot, stats = build_snapshot(loaded.articles, run.encoder)
+    snapshot, stats = build_snapshot(loaded.articles, run.encoder, scope=loaded.scope)
     table = Table(f"Domain: shipped knowledge base ({stats.articles} articles, {stats.passages} passages), "
                   f"{len(gold.questions)} questions + {len(gold.out_of_scope)} out of scope",
                   ["method", "hit@1", "hit@3", "MRR@10", "key fact in answer", "in-scope declined",

@@ -17,6 +17,7 @@ from embeddings.encoder import Encoder
 from embeddings.fusion import reciprocal_rank_fusion, weighted_sum_fusion
 from embeddings.lexical import LexicalIndex
 from embeddings.query import Query, names_in
+from embeddings.scope import ScopeModel, scope_features
 from knowledge.model import Article, Passage
 
 TOP_K = 8  # passages handed to answer composition: enough for 2-3 cited sources and related questions
@@ -25,7 +26,7 @@ DENSE_WEIGHT = 0.3  # share of the dense score in fusion; chosen with `python -m
 METHODS = ("hybrid", "lexical", "dense", "rrf")
 
 
-INDEX_FORMAT = 2  # raise when what a passage is indexed as changes (2: titles up to the colon)
+INDEX_FORMAT = 3  # raise when what an index holds changes (2: titles up to the colon; 3: the scope model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Manifest:
     dense_kind: str
     format: int = 1  # INDEX_FORMAT of the build
     tokenizer: str = ""  # knowledge.text.TOKENIZER_ID of the build; "" in indexes from before it was recorded
+    scope_hash: str = ""  # of the scope examples the scope model was fitted on; "" without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Snapshot:
     articles: Mapping[str, Article]
     lexical: LexicalIndex
     dense: DenseIndex
+    scope: ScopeModel | None = None  # None: no labelled examples, coverage alone decides
 
     @cached_property
     def contacts(self) -> tuple[Passage, ...]:
@@ -81,16 +84,31 @@ class Snapshot:
         self, queries: Sequence[Query], encoder: Encoder, k: int = TOP_K, method: str = "hybrid"
     ) -> list[list[Hit]]:
         """Search several questions with one encoder call: batching is what makes concurrent askers cheap."""
+        vectors = self.encode(queries, encoder) if method != "lexical" else None
+        return self.search_vectors(queries, vectors, k, method)
+
+    @staticmethod
+    def encode(queries: Sequence[Query], encoder: Encoder) -> np.ndarray:
+        """The questions' embeddings, as the dense index and the scope model read them."""
+        return encoder.encode([query.expanded for query in queries])
+
+    def search_vectors(
+        self, queries: Sequence[Query], vectors: np.ndarray | None, k: int = TOP_K, method: str = "hybrid"
+    ) -> list[list[Hit]]:
+        """Search questions already embedded (`vectors` may be None for the lexical method alone)."""
         if method not in METHODS:
             raise ValueError(f"unknown search method {method!r}: use one of {', '.join(METHODS)}")
         if not self.passages:
             return [[] for _ in queries]
-        vectors = (
-            encoder.encode([query.expanded for query in queries])
-            if method != "lexical"
-            else np.zeros((len(queries), self.dense.vectors.shape[1]), dtype=np.float32)
-        )
+        if vectors is None:
+            vectors = np.zeros((len(queries), self.dense.vectors.shape[1]), dtype=np.float32)
         return [self._search_one(query, vector, k, method) for query, vector in zip(queries, vectors)]
+
+    def in_domain(self, vectors: np.ndarray, results: Sequence[Sequence[Hit]]) -> list[float | None]:
+        """Each searched question's probability of being one the bot is for; None without a scope model."""
+        if self.scope is None:
+            return [None] * len(results)
+        return [float(p) for p in self.scope.in_domain(scope_inputs(vectors, results))]
 
     def _search_one(self, query: Query, vector: np.ndarray, k: int, method: str) -> list[Hit]:
         per_token = self.lexical.token_scores(query.tokens)
@@ -170,3 +188,10 @@ def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexic
         if names_in(names, in_passage):
             matched += weight
     return matched / total if total else 0.0
+
+
+def scope_inputs(vectors: np.ndarray, results: Sequence[Sequence[Hit]]) -> np.ndarray:
+    """The scope model's features of searched questions; the top TOP_K hits count, as answering sees them."""
+    coverage = [max((hit.confidence for hit in hits[:TOP_K]), default=0.0) for hits in results]
+    similarity = [max((hit.dense for hit in hits[:TOP_K]), default=0.0) for hits in results]
+    return scope_features(vectors, coverage, similarity)

@@ -22,6 +22,7 @@ import numpy as np
 
 from embeddings.dense import DenseIndex
 from embeddings.lexical import LexicalIndex
+from embeddings.scope import ScopeModel, feature_count
 from embeddings.snapshot import INDEX_FORMAT, Manifest, Snapshot
 from knowledge.model import Article, Passage
 from knowledge.text import TOKENIZER_ID
@@ -100,6 +101,8 @@ def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
     (folder / "articles.json").write_text(json.dumps(articles, ensure_ascii=False), encoding="utf-8")
     snapshot.dense.save(folder)
     snapshot.lexical.save(folder)
+    if snapshot.scope is not None:
+        np.save(folder / "scope.npy", snapshot.scope.to_array())
     # the manifest goes last: its presence marks a complete folder
     (folder / "manifest.json").write_text(json.dumps(asdict(snapshot.manifest), indent=2), encoding="utf-8")
     for path in folder.rglob("*"):
@@ -121,7 +124,10 @@ def _read_snapshot(folder: Path) -> Snapshot:
         raise ValueError(f"{folder.name}: passage counts disagree between manifest and files")
     if dense.vectors.shape[1] != manifest.dimension:
         raise ValueError(f"{folder.name}: vector dimension {dense.vectors.shape[1]} != manifest {manifest.dimension}")
-    return Snapshot(manifest, passages, articles, lexical, dense)
+    scope = ScopeModel.from_array(np.load(folder / "scope.npy")) if (folder / "scope.npy").exists() else None
+    if scope is not None and scope.weights.shape != (feature_count(manifest.dimension),):
+        raise ValueError(f"{folder.name}: scope model of {scope.weights.shape} features, not for {manifest.dimension}")
+    return Snapshot(manifest, passages, articles, lexical, dense, scope)
 
 
 def _passage_to_dict(passage: Passage) -> dict:

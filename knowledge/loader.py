@@ -19,10 +19,12 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from knowledge.cleaner import clean_news_text
-from knowledge.model import TOPICS, Article, LoadResult, Problem
+from knowledge.model import TOPICS, Article, LoadResult, Problem, ScopeExamples
 from knowledge.text import detect_language, split_sentences
 
 _YAML = YAMLHandler()  # YAML only: a "+++" TOML or JSON block is not our format
+SCOPE_FILE = "scope.yaml"  # the labelled questions of embeddings/scope.py, beside the articles they are about
+SHIPPED_SCOPE = Path(__file__).resolve().parent / "articles" / SCOPE_FILE  # for a knowledge folder without one
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LANGUAGES = ("id", "en")
 
@@ -95,7 +97,25 @@ def load_articles(folder: Path, *, today: date) -> LoadResult:
     problems += _clashes(parsed)
     failed = {problem.file for problem in problems}
     articles = tuple(article for name, article in parsed if article and name not in failed)
-    return LoadResult(articles=articles, problems=tuple(problems))
+    scope_path = folder / SCOPE_FILE if (folder / SCOPE_FILE).is_file() else SHIPPED_SCOPE
+    scope, problem = load_scope_examples(scope_path)
+    return LoadResult(articles=articles, problems=tuple(problems) + problem, scope=scope)
+
+
+def load_scope_examples(path: Path) -> tuple[ScopeExamples, tuple[Problem, ...]]:
+    """`in_scope` and `out_of_scope`: lists of questions, each a string or an item with a `q`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return ScopeExamples(), (Problem(path.name, "yaml", f"cannot be read: {error}"),)
+    lists = {}
+    for key in ("in_scope", "out_of_scope"):
+        items = data.get(key) if isinstance(data, dict) else None
+        texts = [item.get("q") if isinstance(item, dict) else item for item in items or ()]
+        if not isinstance(items, list) or not all(isinstance(text, str) and text.strip() for text in texts):
+            return ScopeExamples(), (Problem(path.name, key, "must be a list of questions (strings or items with q:)"),)
+        lists[key] = tuple(dict.fromkeys(text.strip() for text in texts))
+    return ScopeExamples(**lists), ()
 
 
 def _clashes(parsed: list[tuple[str, Article | None]]) -> list[Problem]:

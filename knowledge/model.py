@@ -59,8 +59,17 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeExamples:
+    """Labelled questions: what workers ask this bot, and what it must decline whatever words it shares."""
+
+    in_scope: tuple[str, ...] = ()
+    out_of_scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class LoadResult:
-    """Everything found in a knowledge folder: valid articles and every problem at once."""
+    """Everything found in a knowledge folder: valid articles, the scope examples and every problem at once."""
 
     articles: tuple[Article, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    scope: ScopeExamples = ScopeExamples()

@@ -27,8 +27,8 @@ def reported(name: str) -> float:
 
 @pytest.fixture(scope="module")
 def shipped_snapshot(default_encoder):
-    articles = load_articles(SHIPPED_KNOWLEDGE_DIR, today=date.today()).articles
-    return build_snapshot(articles, default_encoder)[0]
+    loaded = load_articles(SHIPPED_KNOWLEDGE_DIR, today=date.today())
+    return build_snapshot(loaded.articles, default_encoder, scope=loaded.scope)[0]
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,8 @@ def test_the_export_folder_follows_the_weights(tmp_path):
 
 
 def test_the_bot_answers_without_loading_torch(tmp_path):
-    """`python -m bot ask` builds the index and answers with torch never imported (a third of the memory)."""
+    """`python -m bot ask` builds the index (fitting the scope model too) and answers with torch and
+    scikit-learn never imported (a third of the memory)."""
     script = (
         "import runpy, sys\n"
         "sys.argv = ['bot', 'ask', '--json', 'kak syarat magang jepang apa aja?']\n"
@@ -73,7 +74,7 @@ def test_the_bot_answers_without_loading_torch(tmp_path):
         "    runpy.run_module('bot', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('torch loaded:', 'torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+        "print('torch loaded:', 'torch' in sys.modules, 'sentence_transformers' in sys.modules, 'sklearn' in sys.modules)\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "BOT_DATA_DIR": str(tmp_path / "data"),
            "EMBEDDING_MODEL": BUNDLED_MODEL, "PYTHONPATH": str(REPO)}
@@ -81,4 +82,4 @@ def test_the_bot_answers_without_loading_torch(tmp_path):
                             env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert '"answered": true' in result.stdout
-    assert "torch loaded: False False" in result.stdout
+    assert "torch loaded: False False False" in result.stdout
