@@ -20,9 +20,10 @@ from knowledge.glossary import out_of_scope
 from knowledge.model import Article, Passage
 from knowledge.text import detect_language, split_sentences, tokenize
 
-MIN_CONFIDENCE = 0.4  # share of the question (IDF-weighted) a passage must cover; chosen on both gold sets
-MIN_IN_DOMAIN = 0.3  # scope model's probability below which a question is not ours (embeddings/scope.py); chosen
-# on the labelled examples (cross-validated) and the three gold sets that are no longer blind (README)
+# Chosen together with the unknown-word weight of coverage (embeddings/snapshot.py), on the scope examples
+# (cross-validated) and the three gold sets that are no longer blind, never the newest blind set (README):
+MIN_CONFIDENCE = 0.3  # share of the question (IDF-weighted) a passage must cover
+MIN_IN_DOMAIN = 0.4  # the scope model's probability below which a question is not ours (embeddings/scope.py)
 WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough for a list of requirements
 SUPPORT_SCORE = 0.75  # other passages add a sentence only when their fused score is this close to the best
 MAX_SOURCES = 3

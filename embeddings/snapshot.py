@@ -24,6 +24,7 @@ TOP_K = 8  # passages handed to answer composition: enough for 2-3 cited sources
 CANDIDATES = 50  # taken from each index before fusion: recall@50 of either is ~0.95+ on tydiqa-id
 DENSE_WEIGHT = 0.3  # share of the dense score in fusion; chosen with `python -m bot eval` (README)
 METHODS = ("hybrid", "lexical", "dense", "rrf")
+UNKNOWN_WEIGHT = 0.4  # of a word the index lacks, in coverage; chosen with the thresholds in bot/answer.py
 
 
 INDEX_FORMAT = 3  # raise when what an index holds changes (2: titles up to the colon; 3: the scope model)
@@ -173,17 +174,22 @@ def _top_positive(scores: np.ndarray, k: int) -> list[int]:
 
 
 def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexical: LexicalIndex) -> float:
-    """How much of what was asked this passage speaks of: rare words weigh more, unknown words most.
+    """How much of what was asked this passage speaks of: rare words weigh more.
 
     This, not the fused score, decides whether to answer: a fused score is relative to the other
     candidates, so even "resep nasi goreng" has a best passage; coverage says it shares no concept.
+    A word no passage has counts against answering, but at UNKNOWN_WEIGHT of its IDF: as often as it is
+    a topic we lack (bitcoin), it is a worker's story around the question (bingung, orangtua, cerita).
     """
     in_passage = {token for token, scores in per_token.items() if scores[row] > 0}
     total = matched = 0.0
     for token, names in query.concepts:
-        if any(char.isdigit() for char in token) and not names_in(names, lexical):
+        indexed = [name for name in names if all(word in lexical for word in name)]
+        if any(char.isdigit() for char in token) and not indexed:
             continue  # a value the worker quotes (height 155, 10jt, age 19) is not a topic a passage must share
-        weight = lexical.idf(token)
+        # as in _concept_bm25: a concept weighs what its most common name weighs ("flight" what "tiket" weighs)
+        weight = (min(max(lexical.idf(word) for word in name) for name in indexed) if indexed
+                  else UNKNOWN_WEIGHT * lexical.idf(token))
         total += weight
         if names_in(names, in_passage):
             matched += weight

@@ -66,6 +66,18 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("utang", "hutang", "debt"),
     ("lembur", "overtime"),
     ("kontrak", "contract"),
+    ("tiket", "ticket", "tiket pesawat", "flight", "flight ticket", "plane ticket", "airfare"),
+    ("pulang", "go home", "going home", "return home", "back home", "returning home", "came back", "pulang kampung"),
+    ("klaim", "claim", "claims", "mengklaim"),
+    ("bayar", "membayar", "pay", "pays", "paid", "payment"),
+    ("uang", "money", "cash"),
+    ("teman", "friend", "friends"),
+    ("atasan", "bos", "boss", "supervisor", "mandor", "manager"),
+    ("kekerasan", "violence", "abuse", "abused", "bully", "dibully", "bullying", "dibentak", "membentak",
+     "yelling", "pelecehan", "harassment", "pawahara"),
+    ("sakit", "sick", "ill"),
+    ("rumah sakit", "hospital"),
+    ("dokter", "doctor"),
     ("visa turis", "visa kunjungan", "tourist visa", "visa waiver", "bebas visa"),
 )
 
@@ -85,7 +97,8 @@ INFORMAL: dict[str, str] = {
     "cowok": "laki-laki", "cowo": "laki-laki", "dapet": "dapat", "pas": "saat", "mending": "lebih baik",
     "dimana": "", "kemana": "", "mana": "", "ciri2": "ciri", "org": "orang", "krj": "kerja", "bgt": "sekali",
     "emang": "memang", "gimana2": "bagaimana", "bener": "benar", "banget": "sekali", "kalau2": "kalau",
-    "bikin": "buat", "gede": "besar", "ngaruh": "pengaruh",
+    "bikin": "buat", "gede": "besar", "ngaruh": "pengaruh", "kaya": "seperti", "makasih": "", "trims": "",
+    "thx": "", "tq": "",
 }
 """Informal words mapped to standard ones; an empty value drops a word that carries no meaning."""
 
@@ -108,7 +121,9 @@ REGIONAL: dict[str, str] = {
     "wonten": "ada", "nu": "yang", "kang": "", "ari": "", "iku": "itu", "kuwi": "itu", "niku": "itu",
     "isih": "masih", "tasih": "masih", "damel": "kerja", "ngiring": "ikut", "melu": "ikut", "budhal": "berangkat",
     "mangkat": "berangkat", "lawas": "lama", "anyar": "baru", "enggal": "baru", "basa": "bahasa",
-    "nyalira": "sendiri", "dhewe": "sendiri", "dewe": "sendiri", "urang": "", "yo": "",
+    "nyalira": "sendiri", "dhewe": "sendiri", "dewe": "sendiri", "urang": "", "yo": "", "wes": "sudah",
+    "uwes": "sudah", "duwe": "punya", "gadah": "punya", "gaduh": "punya", "mung": "hanya", "namung": "hanya",
+    "punten": "", "nuwun": "", "sewu": "", "monggo": "", "mangga": "", "nuhun": "", "matur": "", "nya": "",
 }
 """Regional words mapped like INFORMAL; only function words and a few everyday ones, never a topic."""
 
@@ -240,8 +255,9 @@ def _domain_words() -> frozenset[str]:
 
 
 def _standard_word(word: str) -> str:
-    """Our own chat spellings first; domain words and English function words as they are (SO is a
-    sending organisation, not "sok"); then the 4,000 entries of Kamus Alay (Salsabila et al., 2018); "berkas2" is "berkas"."""
+    """Our own chat and regional spellings first; domain words and English function words as they are
+    (SO is a sending organisation, not "sok"); then the 4,000 entries of Kamus Alay (Salsabila et al.,
+    2018); "berkas2" is "berkas"."""
     if word in INFORMAL:
         return INFORMAL[word]
     if word in REGIONAL:

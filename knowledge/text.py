@@ -85,12 +85,14 @@ ENGLISH_STOPWORDS = frozenset("""
 """.split())
 
 # Chat words that carry no topic: particles (tuh, nih, sih), forms of address (kak, gan, min), clitic
-# pronouns (ku, mu) and informal function words (biar = agar, kudu = harus, bentar = sebentar). Sastrawi's
-# list is of formal Indonesian and lacks them, and an unknown word weighs most against answering, so
-# "magang tuh brp thn sih" was declined for its particles. No published list covers chat Indonesian.
+# pronouns (ku, mu), greetings (halo, assalamualaikum) and informal function words (biar = agar,
+# kudu = harus, bentar = sebentar). Sastrawi's list is of formal Indonesian and lacks them, and an unknown
+# word weighs most against answering, so "magang tuh brp thn sih" was declined for its particles. No
+# published list covers chat Indonesian.
 _CHAT_STOPWORDS = frozenset("""
     tuh nih sih deh lho loh yah nah wah eh kak kakak gan agan sis bro min mimin bang mas mbak
-    ku mu gue gw lu lo biar kudu bentar
+    ku mu gue gw lu lo biar kudu bentar assalamualaikum assalamu alaikum waalaikumsalam halo hallo hai hi hello
+    permisi misi
 """.split())
 
 # Sastrawi lists "kerja", "bekerja" and "bulan" as stop words, but "kerja di jepang" and

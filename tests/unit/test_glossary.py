@@ -53,6 +53,7 @@ def test_a_stop_word_with_a_regional_suffix_is_not_an_unknown_topic():
 def test_javanese_and_sundanese_function_words_are_normalised():
     assert normalise_informal("syarat magang piye, iso ora") == "syarat magang bagaimana, bisa tidak"
     assert normalise_informal("kumaha daftar ssw, tiasa teu") == "bagaimana daftar ssw, bisa tidak"
+    assert normalise_informal("aku wes duwe paspor") == "saya sudah punya paspor"
 
 
 def test_every_term_is_lowercase_so_lowercased_text_can_match_it():

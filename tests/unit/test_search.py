@@ -2,7 +2,10 @@
 
 from datetime import date
 
+import pytest
+
 from embeddings.build import build_snapshot
+from embeddings.snapshot import UNKNOWN_WEIGHT
 from knowledge.model import Article
 from tests.fakes import FakeEncoder
 
@@ -59,3 +62,19 @@ def test_a_titles_table_of_contents_does_not_make_every_section_an_answer():
     hits = snapshot.search("gaji pekerja ssw", FakeEncoder())
     assert hits[0].passage.section == "Berapa gajinya?"
     assert next(h for h in hits if h.passage == stay).confidence < 1.0
+
+
+def test_an_unknown_word_counts_against_answering_less_than_a_missing_known_one():
+    """A word no passage has is as often a worker's story as a topic we lack: it weighs UNKNOWN_WEIGHT of
+    its IDF. A concept weighs what its most common name weighs, so an English word with an Indonesian
+    name in the glossary ("ticket" for "tiket") weighs as that name does, not as an unknown word."""
+    ticket = article("tiket", "## Tiket\n\nTiket pesawat pekerja SSW dibayar perusahaan.")
+    jadwal = article("jadwal", "## Jadwal\n\nJadwal magang diumumkan perusahaan.")
+    snapshot, _ = build_snapshot([*FILLER, ticket, jadwal], FakeEncoder())
+    idf = snapshot.lexical.idf
+    with_unknown = snapshot.search("tiket pesawat pekerja ssw bingung", FakeEncoder())[0]
+    assert with_unknown.passage.article == "tiket"
+    known = sum(idf(word) for word in ("tiket", "pesawat", "kerja", "ssw"))
+    assert with_unknown.confidence == pytest.approx(known / (known + UNKNOWN_WEIGHT * idf("bingung")))
+    english = snapshot.search("who pays the flight ticket for ssw", FakeEncoder())[0]
+    assert english.passage.article == "tiket" and english.confidence == pytest.approx(1.0)

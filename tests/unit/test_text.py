@@ -65,6 +65,7 @@ def test_split_sentences_across_lines(text, expected):
         ("Apa itu yang dan di", []),  # Sastrawi stop words only
         ("snake_case 特定技能", ["snake", "case", "特定技能"]),
         ("jūminzei dan tokutei ginō", ["juminzei", "tokutei", "gino"]),  # as workers type them, no macrons
+        ("Assalamualaikum, halo permisi", []),  # greetings carry no topic
     ],
 )
 def test_tokenize(text, expected):
