@@ -75,11 +75,11 @@ def build_snapshot(
         lexical=LexicalIndex.build([_tokens_of(text) for text in texts]),
         dense=dense,
     )
-    if previous is not None and previous.scope is not None and (previous.manifest.model, previous.manifest.scope_hash) \
-            == (manifest.model, scope_hash):
-        snapshot = dataclasses.replace(snapshot, scope=previous.scope)
-    elif scope.out_of_scope:
-        snapshot = dataclasses.replace(snapshot, scope=_fit_scope(snapshot, scope, encoder, cache))
+    if scope.out_of_scope:
+        fitted_alike = previous is not None and previous.manifest.scope_hash == scope_hash \
+            and previous.manifest.model == encoder.name
+        kept = previous.scope if fitted_alike else None
+        snapshot = dataclasses.replace(snapshot, scope=kept or _fit_scope(snapshot, scope, encoder, cache))
     stats = BuildStats(len(articles), len(passages), len(missing), time.perf_counter() - started)
     return snapshot, stats
 

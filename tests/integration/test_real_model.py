@@ -16,8 +16,10 @@ FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 
 @pytest.fixture(scope="module")
 def snapshot(bundled_encoder):
-    articles = load_articles(FIXTURE_KB, today=date(2026, 11, 29)).articles
-    return build_snapshot(articles, bundled_encoder)[0]
+    """Built as the bot builds it: with the scope model, fitted on the shipped examples (the fixture folder
+    has none of its own) against this small knowledge base, with this model."""
+    loaded = load_articles(FIXTURE_KB, today=date(2026, 11, 29))
+    return build_snapshot(loaded.articles, bundled_encoder, scope=loaded.scope)[0]
 
 
 def test_bundled_model_loads_offline_and_gives_unit_vectors(bundled_encoder):
