@@ -17,7 +17,7 @@ import bm25s
 import numpy as np
 
 from knowledge.glossary import informal_variants
-from knowledge.text import tokenize
+from knowledge.text import is_stop_word, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
 
@@ -90,11 +90,11 @@ class LexicalIndex:
             return ()
         splits = []
         for cut in range(2, len(token) - 1):
-            halves = [tokenize(half) for half in (token[:cut], token[cut:])]
-            known = [word for half in halves for word in half]
-            readable = all(len(half) <= 1 and all(word in self._doc_freq for word in half) for half in halves)
+            halves = (token[:cut], token[cut:])  # not stemmed: a question's every word is split, so this is hot
+            known = tuple(half for half in halves if half in self._doc_freq)
+            readable = all(half in self._doc_freq or is_stop_word(half) for half in halves)
             if readable and known and all(len(word) >= COMPOUND_MIN_PART for word in known):
-                splits.append(tuple(known))
+                splits.append(known)
         return max(splits, key=lambda words: sum(self._doc_freq[word] for word in words), default=())
 
     def token_scores(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
 from knowledge.glossary import expand_query, informal_variants, matched_groups, normalise_informal
-from knowledge.text import tokenize
+from knowledge.text import is_stop_word, tokenize
 
 
 Phrase = tuple[str, ...]
@@ -58,4 +58,4 @@ class Query:
 def _informal_stop_word(token: str) -> bool:
     """Whether a word the index lacks is a stop word with a chat or regional suffix ("carane", "caranya").
     Only suffixes: a changed letter can turn a topic into a stop word ("agen" into "agan")."""
-    return any(token.startswith(variant) and not tokenize(variant) for variant in informal_variants(token))
+    return any(token.startswith(variant) and is_stop_word(variant) for variant in informal_variants(token))

@@ -16,7 +16,7 @@ from embeddings.dense import DenseIndex
 from embeddings.encoder import Encoder
 from embeddings.fusion import reciprocal_rank_fusion, weighted_sum_fusion
 from embeddings.lexical import LexicalIndex
-from embeddings.query import Query, names_in
+from embeddings.query import Phrase, Query, names_in
 from embeddings.scope import ScopeModel, scope_features
 from knowledge.model import Article, Passage
 
@@ -114,6 +114,7 @@ class Snapshot:
     def _search_one(self, query: Query, vector: np.ndarray, k: int, method: str) -> list[Hit]:
         per_token = self.lexical.token_scores(query.tokens)
         bm25 = _concept_bm25(query, per_token, self.lexical.idf, len(self.passages))
+        concepts = _weighted_concepts(query, self.lexical)
         lexical_top = _top_positive(bm25, CANDIDATES)
         dense_top: list[int] = []
         if method != "lexical":
@@ -135,7 +136,7 @@ class Snapshot:
             Hit(
                 passage=self.passages[row],
                 score=float(score),
-                confidence=_coverage(query, per_token, row, self.lexical),
+                confidence=_coverage(concepts, per_token, row),
                 lexical=lexical_scores.get(row, 0.0),
                 dense=float(cosine.get(row, 0.0)),
             )
@@ -173,26 +174,35 @@ def _top_positive(scores: np.ndarray, k: int) -> list[int]:
     return sorted(positive.tolist(), key=lambda row: (-scores[row], row))
 
 
-def _coverage(query: Query, per_token: Mapping[str, np.ndarray], row: int, lexical: LexicalIndex) -> float:
-    """How much of what was asked this passage speaks of: rare words weigh more.
+def _weighted_concepts(query: Query, lexical: LexicalIndex) -> list[tuple[frozenset[Phrase], float]]:
+    """The question's concepts with their weight in coverage, computed once per question.
 
-    This, not the fused score, decides whether to answer: a fused score is relative to the other
-    candidates, so even "resep nasi goreng" has a best passage; coverage says it shares no concept.
-    A word no passage has counts against answering, but at UNKNOWN_WEIGHT of its IDF: as often as it is
-    a topic we lack (bitcoin), it is a worker's story around the question (bingung, orangtua, cerita).
+    Rare words weigh more. As in _concept_bm25, a concept weighs what its most common name weighs ("flight"
+    what "tiket" weighs). A word no passage has weighs UNKNOWN_WEIGHT of its IDF: as often as it is a topic
+    we lack (bitcoin), it is a worker's story around the question (bingung, orangtua, cerita). A value the
+    worker quotes (height 155, 10jt, age 19) is not a topic a passage must share, and is left out.
     """
-    in_passage = {token for token, scores in per_token.items() if scores[row] > 0}
-    total = matched = 0.0
+    weighted = []
     for token, names in query.concepts:
         indexed = [name for name in names if all(word in lexical for word in name)]
         if any(char.isdigit() for char in token) and not indexed:
-            continue  # a value the worker quotes (height 155, 10jt, age 19) is not a topic a passage must share
-        # as in _concept_bm25: a concept weighs what its most common name weighs ("flight" what "tiket" weighs)
+            continue
         weight = (min(max(lexical.idf(word) for word in name) for name in indexed) if indexed
                   else UNKNOWN_WEIGHT * lexical.idf(token))
-        total += weight
-        if names_in(names, in_passage):
-            matched += weight
+        weighted.append((names, weight))
+    return weighted
+
+
+def _coverage(concepts: Sequence[tuple[frozenset[Phrase], float]], per_token: Mapping[str, np.ndarray],
+              row: int) -> float:
+    """How much of what was asked this passage speaks of: the weighted share of concepts it names.
+
+    This, not the fused score, decides whether to answer: a fused score is relative to the other
+    candidates, so even "resep nasi goreng" has a best passage; coverage says it shares no concept.
+    """
+    in_passage = {token for token, scores in per_token.items() if scores[row] > 0}
+    total = sum(weight for _, weight in concepts)
+    matched = sum(weight for names, weight in concepts if names_in(names, in_passage))
     return matched / total if total else 0.0
 
 

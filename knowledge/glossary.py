@@ -197,7 +197,13 @@ def out_of_scope(text: str) -> str | None:
 
 
 def _mentions(text: str, terms: tuple[str, ...]) -> bool:
-    return any(re.search(_term_pattern(term), text) for term in terms)
+    return _alternation(terms).search(text) is not None
+
+
+@lru_cache(maxsize=32)
+def _alternation(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern per term list: asked for every question, and there are a hundred terms."""
+    return re.compile("|".join(_term_pattern(term) for term in terms))
 
 
 @lru_cache(maxsize=1)

@@ -119,6 +119,11 @@ TOKENIZER_ID = hashlib.sha256("\n".join([*sorted(_STOPWORDS), "|", *sorted(_ROOT
 _STEM_CACHE_SIZE = 65_536
 
 
+def is_stop_word(word: str) -> bool:
+    """Whether a lower-case word is dropped by tokenize; cheap, for checks that must not stem."""
+    return word in _STOPWORDS
+
+
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: lower-case, long vowels plain, stop words out, stemmed, so "pelatihan" finds "latih"."""
     return [_stem(word) for word in _WORD.findall(text.lower().translate(_PLAIN_VOWELS)) if word not in _STOPWORDS]
