@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from knowledge.glossary import expand_query, informal_variants, matched_groups, normalise_informal
+from knowledge.glossary import informal_variants, matched_groups, normalise_informal, other_names
 from knowledge.text import is_stop_word, tokenize
 
 
@@ -31,7 +31,8 @@ class Query:
         """Prepare a question; `known_forms` maps a word the index lacks to the indexed words it may mean."""
         normalised = normalise_informal(text)
         alternatives: dict[str, set[Phrase]] = {token: {(token,)} for token in tokenize(normalised)}
-        for group, terms in matched_groups(normalised):
+        groups = matched_groups(normalised)
+        for group, terms in groups:
             names = {phrase for phrase in (tuple(tokenize(name)) for name in group) if phrase}
             for term in terms:
                 for token in tokenize(term):
@@ -46,7 +47,7 @@ class Query:
                         continue
                     alts.update((form,) for form in forms)
                     resolved += forms
-        expanded = " ".join([expand_query(text), *resolved])
+        expanded = " ".join([normalised, *other_names(groups), *resolved])  # what expand_query(text) gives, and more
         return cls(
             text=text,
             expanded=expanded,

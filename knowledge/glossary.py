@@ -294,5 +294,10 @@ def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
 def expand_query(text: str) -> str:
     """The normalised question followed by the other names of every concept it mentions."""
     normalised = normalise_informal(text)
-    extra = [term for group, terms in matched_groups(normalised) for term in group if term not in terms]
+    extra = other_names(matched_groups(normalised))
     return " ".join([normalised, *extra]) if extra else normalised
+
+
+def other_names(groups: list[tuple[tuple[str, ...], list[str]]]) -> list[str]:
+    """The names of the matched concepts that the text did not use itself (from matched_groups)."""
+    return [term for group, terms in groups for term in group if term not in terms]
