@@ -90,7 +90,7 @@ class LexicalIndex:
             return ()
         splits = []
         for cut in range(2, len(token) - 1):
-            halves = (token[:cut], token[cut:])  # not stemmed: a question's every word is split, so this is hot
+            halves = (token[:cut], token[cut:])  # not stemmed: every unknown word of every question comes here
             known = tuple(half for half in halves if half in self._doc_freq)
             readable = all(half in self._doc_freq or is_stop_word(half) for half in halves)
             if readable and known and all(len(word) >= COMPOUND_MIN_PART for word in known):

@@ -37,7 +37,7 @@ def scope_features(vectors: np.ndarray, coverage: Sequence[float], similarity: S
 
 @dataclass(frozen=True, eq=False)
 class ScopeModel:
-    weights: np.ndarray  # (dimension,)
+    weights: np.ndarray  # (feature_count(dimension),)
     bias: float
 
     @classmethod
@@ -45,7 +45,7 @@ class ScopeModel:
         """L2-regularised logistic regression on the examples' features, both classes weighing the same
         whatever their counts: scikit-learn's LogisticRegression(C=REGULARISATION, class_weight="balanced"),
         solved by Newton's method in numpy. A few hundred rows of a few hundred features take milliseconds,
-        and the bot, which refits at every reload, never imports scikit-learn and SciPy (0.9 s, 150 MB)."""
+        and the bot, which fits it when it builds an index, never imports scikit-learn and SciPy (0.9 s, 150 MB)."""
         features = np.vstack([in_scope, out_of_scope]).astype(np.float64)
         labels = np.r_[np.ones(len(in_scope)), np.zeros(len(out_of_scope))]
         weights = np.where(labels == 1, len(labels) / (2 * len(in_scope)), len(labels) / (2 * len(out_of_scope)))
@@ -73,4 +73,3 @@ class ScopeModel:
     @classmethod
     def from_array(cls, stored: np.ndarray) -> ScopeModel:
         return cls(stored[:-1].astype(np.float32), float(stored[-1]))
-
