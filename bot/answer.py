@@ -131,7 +131,8 @@ def compose_answer(
     off_topic = in_domain is not None and in_domain < min_in_domain
     reason = out_of_scope(question) or ("unsure" if not confident or off_topic else None)
     if reason:
-        return _decline(question, lang, reason, query, hits, articles, idf, contacts)
+        # a question that is not ours gets no contact: "skor timnas lawan Jepang" is not for KJRI Osaka
+        return _decline(question, lang, reason, query, hits, articles, idf, () if off_topic else contacts)
 
     # A close runner-up in the worker's own language reads better than the top hit in another one.
     same_language = [hit for hit in confident if articles[hit.passage.article].lang == lang]

@@ -15,7 +15,7 @@ from embeddings.store import IndexStore
 from knowledge.loader import SCOPE_FILE, load_articles, load_scope_examples
 from knowledge.model import ScopeExamples
 from tests.fakes import FakeEncoder
-from tests.unit.test_answer import ARTICLES, SSW_STAY, hit, idf
+from tests.unit.test_answer import ARTICLES, CONTACT_FEE, SSW_STAY, hit, idf
 
 FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 TODAY = date(2026, 11, 29)
@@ -42,6 +42,16 @@ def test_a_confident_answer_is_still_declined_when_the_question_is_not_ours():
     declined = compose_answer("berapa lama SSW tinggal", confident, ARTICLES, idf, in_domain=MIN_IN_DOMAIN / 2)
     assert not declined.answered and declined.reason == "unsure"
     assert compose_answer("berapa lama SSW tinggal", confident, ARTICLES, idf, in_domain=None).answered
+
+
+def test_a_question_that_is_not_ours_is_not_sent_to_a_contact():
+    """The contact that shares its words ("biaya") is no place to ask about something we do not cover."""
+    unsure = compose_answer("biaya SSW berapa", [hit(SSW_STAY, 1.0, 0.1)], ARTICLES, idf, [CONTACT_FEE],
+                            in_domain=0.9)
+    assert unsure.where_to_ask  # ours, but not covered well enough: ask the fee contact
+    off_topic = compose_answer("biaya SSW berapa", [hit(SSW_STAY, 1.0, 0.9)], ARTICLES, idf, [CONTACT_FEE],
+                               in_domain=MIN_IN_DOMAIN / 2)
+    assert not off_topic.answered and not off_topic.where_to_ask and not off_topic.sources
 
 
 def test_build_fits_the_model_and_the_store_keeps_it(tmp_path):
