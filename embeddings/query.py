@@ -47,7 +47,7 @@ class Query:
                         continue
                     alts.update((form,) for form in forms)
                     resolved += forms
-        expanded = " ".join([normalised, *other_names(groups), *resolved])  # what expand_query(text) gives, and more
+        expanded = " ".join([normalised, *other_names(groups), *resolved])
         return cls(
             text=text,
             expanded=expanded,

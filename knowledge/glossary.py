@@ -1,7 +1,8 @@
 """Domain vocabulary shared by both indexes: one concept, many words (Indonesian, Japanese, English).
 
 A worker may write "tokutei ginou" where the article says "SSW", or "kak" and "gmn" where an
-article never would; queries are normalised and expanded here, so one vocabulary finds the other.
+article never would; queries are normalised here, and expanded (embeddings/query.py) with the other names
+of the concepts found here, so one vocabulary finds the other.
 """
 
 from __future__ import annotations
@@ -289,13 +290,6 @@ def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
         if terms:
             found.append((group, terms))
     return found
-
-
-def expand_query(text: str) -> str:
-    """The normalised question followed by the other names of every concept it mentions."""
-    normalised = normalise_informal(text)
-    extra = other_names(matched_groups(normalised))
-    return " ".join([normalised, *extra]) if extra else normalised
 
 
 def other_names(groups: list[tuple[tuple[str, ...], list[str]]]) -> list[str]:

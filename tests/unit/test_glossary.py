@@ -4,7 +4,6 @@ from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
 from knowledge.glossary import (
     SYNONYMS,
-    expand_query,
     informal_variants,
     matched_groups,
     normalise_informal,
@@ -26,12 +25,12 @@ from knowledge.text import tokenize
     ],
 )
 def test_expansion_adds_the_other_names(question, must_contain):
-    assert must_contain in expand_query(question)
+    assert must_contain in Query.parse(question).expanded
 
 
 def test_terms_match_whole_words_only():
     assert matched_groups("blkxyz dan jftabc") == []
-    assert expand_query("resep nasi goreng") == "resep nasi goreng"
+    assert Query.parse("resep nasi goreng").expanded == "resep nasi goreng"
 
 
 def test_informal_words_are_normalised():
