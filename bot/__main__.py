@@ -38,11 +38,10 @@ def _setup_logging(verbose: bool = False) -> None:
 
 def _open_knowledge(settings: Settings):
     """One encoder for building and asking: the CLI runs everything in one thread."""
-    from bot.knowledge_base import KnowledgeBase
-    from embeddings.encoder import load_encoder
+    from bot.services import encoder_factory, open_knowledge_base
 
-    encoder = load_encoder(settings.embedding_model, settings.embedding_backend)
-    kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model, lambda: encoder)
+    encoder = encoder_factory(settings)()
+    kb = open_knowledge_base(settings, lambda: encoder)
     report = kb.open()
     if report is not None and not report.published:
         raise click.ClickException(_problems_text(report))
@@ -69,7 +68,7 @@ def cli(context: click.Context, verbose: bool) -> None:
             click.echo(NO_TOKEN, err=True)
             context.invoke(chat)
             return
-        from bot.app import run_bot
+        from bot.telegram.app import run_bot
 
         run_bot(settings)
 
@@ -88,11 +87,11 @@ def chat() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the answer text.")
 def ask(question: str, as_json: bool) -> None:
     """Answer one QUESTION and exit."""
-    from bot.answer import answer_question
+    from bot.pipeline import Pipeline
     from bot.render import to_plain
 
     kb, encoder = _open_knowledge(_settings())
-    result = answer_question(question, kb.snapshot, encoder)
+    result = Pipeline().answer(kb.snapshot, encoder, [question])[0]
     if not as_json:
         click.echo(to_plain(result))
         return
@@ -109,17 +108,10 @@ def ask(question: str, as_json: bool) -> None:
 def reindex() -> None:
     """Build or refresh the index from the knowledge folder (only new or edited passages are embedded; the
     scope model is fitted anew, which a live /reload skips)."""
-    from bot.knowledge_base import KnowledgeBase
-    from embeddings.encoder import load_encoder
-    from embeddings.store import IndexMismatch
+    from bot.services import open_knowledge_base
 
-    settings = _settings()
-    kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model,
-                       lambda: load_encoder(settings.embedding_model, settings.embedding_backend))
-    try:
-        kb.snapshot = kb.store.load(settings.embedding_model)
-    except IndexMismatch:  # a damaged or mismatched index is simply replaced
-        kb.snapshot = None
+    kb = open_knowledge_base(_settings())
+    kb.load_published()  # so the report can say what changed; a damaged or mismatched index is simply replaced
     report = kb.rebuild(refit_scope=True)
     if not report.published:
         raise click.ClickException(_problems_text(report))
@@ -127,49 +119,6 @@ def reindex() -> None:
         f"articles: {report.articles}, passages: {report.passages}, embedded anew: {report.embedded}, "
         f"time: {report.seconds:.1f} s"
     )
-
-
-@cli.command("eval")
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="The gold question set (default: tests/eval/questions.yaml).")
-@click.option("--sweep", is_flag=True, help="Also show declines at other confidence and scope thresholds.")
-@click.option("--show-misses", is_flag=True, help="List questions whose right article is not in the top 3.")
-@click.option("--scope", is_flag=True, help="Also cross-validate the scope model on its labelled examples.")
-def evaluate_command(gold: str | None, sweep: bool, show_misses: bool, scope: bool) -> None:
-    """Score retrieval and answers on the gold questions: BM25 only, dense only, hybrid."""
-    from datetime import date
-    from pathlib import Path
-
-    from bot.evaluation import EVAL_SET, cross_validate_scope, evaluate, format_table, load_eval_set, misses
-    from knowledge.loader import load_articles
-
-    settings = _settings()
-    kb, encoder = _open_knowledge(settings)
-    gold_set = load_eval_set(Path(gold) if gold else EVAL_SET)
-    methods = ("lexical", "dense", "hybrid", "rrf")
-    click.echo(f"{len(gold_set.questions)} questions, {len(gold_set.out_of_scope)} out of scope, "
-               f"{kb.snapshot.manifest.passages} passages, model {kb.snapshot.manifest.model}\n")
-    click.echo(format_table([evaluate(kb.snapshot, encoder, gold_set, method) for method in methods]))
-    if sweep:
-        click.echo("\nconfidence threshold sweep (hybrid):")
-        results = [evaluate(kb.snapshot, encoder, gold_set, "hybrid", t / 20) for t in range(4, 17)]
-        for threshold, result in zip([t / 20 for t in range(4, 17)], results):
-            click.echo(f"  {threshold:.2f}: in-scope declined {result.wrongly_declined:.3f}, "
-                       f"out-of-scope declined {result.oos_declined:.3f}, key fact {result.fact:.3f}")
-        click.echo("\nscope threshold sweep (hybrid; 0 turns the scope model off):")
-        for threshold in [t / 10 for t in range(0, 8)]:
-            result = evaluate(kb.snapshot, encoder, gold_set, "hybrid", min_in_domain=threshold)
-            click.echo(f"  {threshold:.1f}: in-scope declined {result.wrongly_declined:.3f}, "
-                       f"out-of-scope declined {result.oos_declined:.3f}")
-    if show_misses:
-        click.echo("\n" + "\n".join(misses(kb.snapshot, encoder, gold_set)))
-    if scope:
-        examples = load_articles(settings.knowledge_dir, today=date.today()).scope
-        check = cross_validate_scope(kb.snapshot, encoder, examples)
-        click.echo(f"\nscope examples ({len(examples.in_scope)} in scope, {len(examples.out_of_scope)} out), "
-                   f"5-fold cross-validated: in-scope declined {check.in_scope_declined:.3f} "
-                   f"(coverage alone {check.in_scope_declined_without:.3f}), out-of-scope declined "
-                   f"{check.out_of_scope_declined:.3f} (coverage alone {check.out_of_scope_declined_without:.3f})")
 
 
 def main() -> None:

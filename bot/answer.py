@@ -6,31 +6,21 @@ be wrong only in what it picks, never in what it says. No Telegram here, no I/O.
 
 from __future__ import annotations
 
-import html
-import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from embeddings.encoder import Encoder
+from bot.decision import MIN_COVERAGE, Decision
 from embeddings.query import Query, names_in
-from embeddings.snapshot import Hit, Snapshot
-from knowledge.glossary import out_of_scope
+from embeddings.snapshot import TOP_K, Hit, Retrieved, Snapshot
 from knowledge.model import Article, Passage
 from knowledge.text import detect_language, split_sentences, tokenize
 
-# Chosen together with the unknown-word weight of coverage (embeddings/snapshot.py), on the scope examples
-# (cross-validated) and the three gold sets that are no longer blind, never the newest blind set (README):
-MIN_CONFIDENCE = 0.3  # share of the question (IDF-weighted) a passage must cover
-MIN_IN_DOMAIN = 0.4  # the scope model's probability below which a question is not ours (embeddings/scope.py)
 WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough for a list of requirements
 SUPPORT_SCORE = 0.75  # other passages add a sentence only when their fused score is this close to the best
 MAX_SOURCES = 3
 LANGUAGE_MARGIN = 0.5  # a same-language passage this close to the best is preferred: workers read their own language
 MAX_RELATED = 3
-MAX_QUESTION_CHARS = 500  # a question, not an essay: longer text only dilutes both searches
-MAX_COMBINING_MARKS = 2  # per letter; more is "zalgo" text meant to break things, not a language's need
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +53,7 @@ class Answer:
 class Decline:
     question: str
     lang: str
-    reason: str  # "unsure" (nothing fits well enough), "elsewhere" (another country) or "harmful"
+    reason: str  # one of bot.decision.REASONS
     contact_heading: str  # the contact section chosen, e.g. "Mengadu soal biaya atau penipuan: KP2MI"
     where_to_ask: tuple[Sentence, ...]  # its first sentences, cited like any answer
     sources: tuple[Source, ...]
@@ -73,68 +63,17 @@ class Decline:
     answered: bool = False
 
 
-_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://([^/?#\s]*)\S*", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?[a-z][^<>]*>", re.IGNORECASE)
-
-
-def prepare_question(text: str) -> str:
-    """What is searched and stored: markup, links, control and format characters and mark floods removed,
-    spaces folded. Tags, entities and link paths pasted into a chat are no part of what was asked, and as
-    unknown words they would count against answering; a link keeps its domain ("is kp2mi.go.id real?")."""
-    text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _URL.sub(lambda link: f" {link.group(1)} " if "." in link.group(1) else " ", text)
-    text = _HTML_TAG.sub(" ", html.unescape(text))
-    kept: list[str] = []
-    marks = 0
-    for char in unicodedata.normalize("NFC", text):
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn") and not char.isspace():
-            continue
-        marks = marks + 1 if category.startswith("M") else 0
-        if marks <= MAX_COMBINING_MARKS:
-            kept.append(char)
-    return " ".join("".join(kept).split())[:MAX_QUESTION_CHARS]
-
-
-def answer_question(question: str, snapshot: Snapshot, encoder: Encoder) -> Answer | Decline:
-    """One question as typed (the console, `python -m bot ask`): prepared as the Telegram handler does."""
-    return answer_many([prepare_question(question)], snapshot, encoder)[0]
-
-
-def answer_many(questions: Sequence[str], snapshot: Snapshot, encoder: Encoder) -> list[Answer | Decline]:
-    """Answer several questions with one encoder call (concurrent askers are batched into this)."""
-    queries = [snapshot.prepare(question) for question in questions]
-    vectors = snapshot.encode(queries, encoder)
-    results = snapshot.search_vectors(queries, vectors)
-    return [
-        compose_answer(query, hits, snapshot.articles, snapshot.lexical.idf, snapshot.contacts, in_domain=in_domain)
-        for query, hits, in_domain in zip(queries, results, snapshot.in_domain(vectors, results))
-    ]
-
-
-def compose_answer(
-    query: Query | str,
-    hits: Sequence[Hit],
-    articles: Mapping[str, Article],
-    idf: Callable[[str], float],
-    contacts: Sequence[Passage] = (),
-    min_confidence: float = MIN_CONFIDENCE,
-    in_domain: float | None = None,
-    min_in_domain: float = MIN_IN_DOMAIN,
-) -> Answer | Decline:
-    """`in_domain` is the scope model's probability that the question is one the bot is for (None: unknown)."""
-    query = Query.parse(query) if isinstance(query, str) else query
+def compose(retrieved: Retrieved, decision: Decision, snapshot: Snapshot) -> Answer | Decline:
+    """The reply to one searched question, as the decision says: cited sentences, or where to ask instead."""
+    query, hits, articles, idf = retrieved.query, retrieved.hits[:TOP_K], snapshot.articles, snapshot.lexical.idf
     question = query.text
     lang = detect_language(question)
-    confident = [hit for hit in hits if hit.confidence >= min_confidence]
-    off_topic = in_domain is not None and in_domain < min_in_domain
-    reason = out_of_scope(question) or ("unsure" if not confident or off_topic else None)
-    if reason:
-        # a question that is not ours gets no contact: "skor timnas lawan Jepang" is not for KJRI Osaka
-        return _decline(question, lang, reason, query, hits, articles, idf, () if off_topic else contacts)
+    if not decision.answers:
+        contacts = snapshot.contacts if decision.points_to_contact else ()
+        return _decline(question, lang, decision.reason, query, hits, articles, idf, contacts)
 
     # A close runner-up in the worker's own language reads better than the top hit in another one.
+    confident = decision.confident
     same_language = [hit for hit in confident if articles[hit.passage.article].lang == lang]
     best = confident[0]
     if same_language and same_language[0].score >= LANGUAGE_MARGIN * best.score:
@@ -212,7 +151,7 @@ def _best_sentence(text: str, query: Query, idf: Callable[[str], float]) -> str 
               if not sentence.rstrip().endswith(":")]
     score, sentence = max(scored, key=lambda item: item[0], default=(0.0, None))
     total = sum(idf(token) for token, _ in query.concepts)
-    return sentence if total and score / total >= MIN_CONFIDENCE else None
+    return sentence if total and score / total >= MIN_COVERAGE else None
 
 
 def _number_sources(slugs: Sequence[str], articles: Mapping[str, Article]) -> tuple[Source, ...]:

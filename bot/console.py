@@ -1,4 +1,4 @@
-"""The no-token chat: the same answer path as Telegram, in a terminal."""
+"""The no-token chat: the same pipeline as Telegram, in a terminal."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ from collections.abc import Callable
 
 import click
 
-from bot.answer import answer_question
 from bot.knowledge_base import KnowledgeBase
+from bot.pipeline import Pipeline
 from bot.render import to_plain
+from bot.texts import text
 from embeddings.encoder import Encoder
 
-WELCOME = (
-    "Tanya Jepang — tanya apa saja soal kerja di Jepang (SSW/Tokutei Ginou, magang, pelatihan BPVP).\n"
-    "Ketik pertanyaan lalu Enter. Keluar: /keluar atau Ctrl-D."
-)
 EXIT_WORDS = {"/keluar", "/exit", "/quit", "keluar", "exit", "quit"}
 
 
-def chat(kb: KnowledgeBase, encoder: Encoder, read: Callable[[str], str] = input) -> None:
-    click.echo(WELCOME)
+def chat(kb: KnowledgeBase, encoder: Encoder, read: Callable[[str], str] = input,
+         pipeline: Pipeline = Pipeline()) -> None:
+    click.echo(text("id", "console_welcome"))
     while True:
         try:
             question = read("\nAnda: ").strip()
@@ -29,4 +27,4 @@ def chat(kb: KnowledgeBase, encoder: Encoder, read: Callable[[str], str] = input
         if question.lower() in EXIT_WORDS:
             return
         if question and kb.snapshot is not None:
-            click.echo("\n" + to_plain(answer_question(question, kb.snapshot, encoder)))
+            click.echo("\n" + to_plain(pipeline.answer(kb.snapshot, encoder, [question])[0]))

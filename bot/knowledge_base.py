@@ -57,20 +57,24 @@ class KnowledgeBase:
         self._build_encoder: Encoder | None = None
         self._today = today
         self._build_lock = threading.Lock()
-        self._reload_lock = asyncio.Lock()
         self.snapshot: Snapshot | None = None
 
-    def open(self) -> ReloadReport | None:
-        """Serve the published index if it fits the configured model; otherwise build one (once)."""
+    def load_published(self) -> bool:
+        """Serve the published index if it fits the configured model; a damaged or mismatched one is left for
+        the next rebuild to replace. Whether one was loaded."""
         try:
             self.snapshot = self.store.load(self.model)
         except IndexMismatch as problem:
             logger.warning("Rebuilding the index: %s", problem)
+            self.snapshot = None
         if self.snapshot is not None:
             logger.info("Loaded index: %d passages from %d articles", self.snapshot.manifest.passages,
                         self.snapshot.manifest.articles)
-            return None
-        return self.rebuild()
+        return self.snapshot is not None
+
+    def open(self) -> ReloadReport | None:
+        """Serve the published index, or build one (once) when there is none that fits."""
+        return None if self.load_published() else self.rebuild()
 
     def rebuild(self, refit_scope: bool = False) -> ReloadReport:
         """Load, validate, build and publish; with any invalid article nothing is published.
@@ -104,7 +108,4 @@ class KnowledgeBase:
 
     async def reload(self) -> ReloadReport:
         """Rebuild off the event loop; a second reload while one runs is told so instead of queueing."""
-        if self._reload_lock.locked():
-            return ReloadReport(published=False, already_running=True)
-        async with self._reload_lock:
-            return await asyncio.to_thread(self.rebuild)
+        return await asyncio.to_thread(self.rebuild)

@@ -1,26 +1,50 @@
-"""The long-lived objects the handlers use, constructed once and reached through one typed accessor."""
+"""The long-lived objects of a running bot, and the one place that assembles them from the settings.
+
+The Telegram bot, the command line, the benchmark and the end-to-end tests all assemble through here, so a
+new service or a changed default reaches every one of them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from telegram.ext import CallbackContext
-
-from bot.asking import Asker
 from bot.config import Settings
 from bot.journal import Journal
 from bot.knowledge_base import KnowledgeBase
-from bot.limits import RateLimiter
+from bot.pipeline import Pipeline
+from bot.query_lane import QueryLane
+from bot.rate_limit import RateLimiter
+from embeddings.encoder import Encoder, load_encoder
+
+EncoderFactory = Callable[[], Encoder]
 
 
 @dataclass
 class Services:
     settings: Settings
     kb: KnowledgeBase
-    asker: Asker
+    lane: QueryLane
     journal: Journal
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    pipeline: Pipeline = Pipeline()
 
 
-def services(context: CallbackContext) -> Services:
-    return context.application.bot_data["services"]
+def encoder_factory(settings: Settings) -> EncoderFactory:
+    """A new encoder of the configured model per call: each thread that encodes needs its own."""
+    return lambda: load_encoder(settings.embedding_model, settings.embedding_backend)
+
+
+def open_knowledge_base(settings: Settings, build_encoder: EncoderFactory | None = None,
+                        model: str | None = None) -> KnowledgeBase:
+    """The live knowledge base of the configured folders (not yet loaded: call `open()`)."""
+    return KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, model or settings.embedding_model,
+                         build_encoder or encoder_factory(settings))
+
+
+def assemble(settings: Settings, *, kb: KnowledgeBase | None = None,
+             query_encoder: EncoderFactory | None = None, pipeline: Pipeline = Pipeline()) -> Services:
+    """Everything the Telegram bot needs: the knowledge base, the query lane with its own encoder, the journal."""
+    kb = kb or open_knowledge_base(settings)
+    lane = QueryLane(kb, query_encoder or encoder_factory(settings), pipeline)
+    return Services(settings, kb, lane, Journal.open(settings.bot_data_dir), pipeline=pipeline)

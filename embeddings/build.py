@@ -108,7 +108,7 @@ def _fit_scope(snapshot: Snapshot, scope: ScopeExamples, encoder: Encoder,
     queries = [snapshot.prepare(text) for text in [*scope.in_scope, *scope.out_of_scope]]
     texts = [query.expanded for query in queries]
     vectors, _ = _embed(texts, [text_hash("query\n" + text) for text in texts], encoder, cache)
-    features = scope_inputs(vectors, snapshot.search_vectors(queries, vectors))
+    features = scope_inputs(vectors, [found.hits for found in snapshot.retrieve(queries, vectors)])
     return ScopeModel.fit(features[: len(scope.in_scope)], features[len(scope.in_scope):])
 
 

@@ -48,7 +48,9 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, token_lists: Sequence[Sequence[str]]) -> LexicalIndex:
-        retriever = bm25s.BM25()  # Lucene variant, k1=1.5, b=0.75: bm25s' defaults, standard in the literature
+        # Lucene's BM25 (k1=1.5, b=0.75), named rather than left to bm25s' defaults: idf() below is Lucene's IDF,
+        # and _concept_bm25 divides bm25s' per-token scores by it to recover term-frequency saturation.
+        retriever = bm25s.BM25(method="lucene", idf_method="lucene", k1=1.5, b=0.75)
         # bm25s rejects an empty document list and empty documents; a placeholder token keeps rows aligned.
         corpus = [list(tokens) or ["\u2205"] for tokens in token_lists] or [["\u2205"]]
         retriever.index(corpus, show_progress=False)

@@ -55,6 +55,16 @@ class Hit:
     dense: float  # cosine similarity
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Retrieved:
+    """One question searched: what every answer, evaluation and scope fit starts from."""
+
+    query: Query
+    hits: tuple[Hit, ...]  # best first
+    in_domain: float | None  # the scope model's probability that the question is the bot's; None: no model
+    vector: np.ndarray | None = None  # the question's embedding (None for the lexical method alone)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     manifest: Manifest
@@ -69,47 +79,44 @@ class Snapshot:
         """Passages of the contacts articles, where a decline points to; found once per snapshot."""
         return tuple(p for p in self.passages if "contacts" in self.articles[p.article].topics)
 
+    @cached_property
+    def _passage_by_id(self) -> dict[str, Passage]:
+        return {passage.id: passage for passage in self.passages}
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """A passage by its id (a related-question button carries one), or None if no longer there."""
+        return self._passage_by_id.get(passage_id)
+
     def prepare(self, question: str) -> Query:
         """Parse a question against this snapshot's vocabulary (informal spellings and typos resolved)."""
         return Query.parse(question, self.lexical.known_forms)
 
-    def search(self, question: str, encoder: Encoder, k: int = TOP_K, method: str = "hybrid") -> list[Hit]:
-        return self.search_many([question], encoder, k, method)[0]
+    def retrieve(self, queries: Sequence[Query], vectors: np.ndarray | None, k: int = TOP_K,
+                 method: str = "hybrid") -> list[Retrieved]:
+        """Search questions already parsed and embedded (`vectors` None: the lexical method alone, no scope).
 
-    def search_many(
-        self, questions: Sequence[str], encoder: Encoder, k: int = TOP_K, method: str = "hybrid"
-    ) -> list[list[Hit]]:
-        return self.search_queries([self.prepare(question) for question in questions], encoder, k, method)
-
-    def search_queries(
-        self, queries: Sequence[Query], encoder: Encoder, k: int = TOP_K, method: str = "hybrid"
-    ) -> list[list[Hit]]:
-        """Search several questions with one encoder call: batching is what makes concurrent askers cheap."""
-        vectors = self.encode(queries, encoder) if method != "lexical" else None
-        return self.search_vectors(queries, vectors, k, method)
+        Encoding is the caller's, so questions asked together share one encoder call and a build can embed
+        its scope examples through the embedding cache."""
+        if method not in METHODS:
+            raise ValueError(f"unknown search method {method!r}: use one of {', '.join(METHODS)}")
+        if not self.passages:
+            results = [[] for _ in queries]
+        else:
+            rows = vectors if vectors is not None else np.zeros((len(queries), self.dense.vectors.shape[1]),
+                                                                 dtype=np.float32)
+            results = [self._search_one(query, vector, k, method) for query, vector in zip(queries, rows)]
+        if self.scope is None or vectors is None:
+            in_domain = [None] * len(results)
+        else:
+            in_domain = [float(p) for p in self.scope.in_domain(scope_inputs(vectors, results))]
+        embedded = vectors if vectors is not None else [None] * len(results)
+        return [Retrieved(query, tuple(hits), domain, vector)
+                for query, hits, domain, vector in zip(queries, results, in_domain, embedded)]
 
     @staticmethod
     def encode(queries: Sequence[Query], encoder: Encoder) -> np.ndarray:
         """The questions' embeddings, as the dense index and the scope model read them."""
         return encoder.encode([query.expanded for query in queries])
-
-    def search_vectors(
-        self, queries: Sequence[Query], vectors: np.ndarray | None, k: int = TOP_K, method: str = "hybrid"
-    ) -> list[list[Hit]]:
-        """Search questions already embedded (`vectors` may be None for the lexical method alone)."""
-        if method not in METHODS:
-            raise ValueError(f"unknown search method {method!r}: use one of {', '.join(METHODS)}")
-        if not self.passages:
-            return [[] for _ in queries]
-        if vectors is None:
-            vectors = np.zeros((len(queries), self.dense.vectors.shape[1]), dtype=np.float32)
-        return [self._search_one(query, vector, k, method) for query, vector in zip(queries, vectors)]
-
-    def in_domain(self, vectors: np.ndarray, results: Sequence[Sequence[Hit]]) -> list[float | None]:
-        """Each searched question's probability of being one the bot is for; None without a scope model."""
-        if self.scope is None:
-            return [None] * len(results)
-        return [float(p) for p in self.scope.in_domain(scope_inputs(vectors, results))]
 
     def _search_one(self, query: Query, vector: np.ndarray, k: int, method: str) -> list[Hit]:
         per_token = self.lexical.token_scores(query.tokens)

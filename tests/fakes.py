@@ -36,3 +36,25 @@ class FakeEncoder:
             self.calls += 1
             self.embedded.extend(texts)
         return vectors
+
+
+def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None, policy=None):
+    """The pipeline's decide-and-compose steps on hand-made hits: a snapshot is only read for its articles,
+    its IDF and its contact passages."""
+    from types import SimpleNamespace
+
+    from bot.answer import compose
+    from bot.decision import Policy, decide
+    from embeddings.query import Query
+    from embeddings.snapshot import Retrieved
+
+    snapshot = SimpleNamespace(articles=articles, lexical=SimpleNamespace(idf=idf), contacts=tuple(contacts))
+    found = Retrieved(Query.parse(question), tuple(hits), in_domain)
+    return compose(found, decide(found, policy or Policy()), snapshot)
+
+
+def search(snapshot, question, encoder, method="hybrid"):
+    """The hits the pipeline retrieves for one question as typed."""
+    from bot.pipeline import Pipeline
+
+    return list(Pipeline().retrieve(snapshot, encoder, [question], method=method)[0].hits)

@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.app import build_application, post_init, post_shutdown
-from bot.asking import Asker
 from bot.config import load_settings
-from bot.journal import Journal
-from bot.knowledge_base import KnowledgeBase
-from bot.services import Services
-from tests.fakebotapi import FakeBotAPI
+from bot.services import Services, assemble, open_knowledge_base
+from bot.telegram.app import build_application, running
 from tests.fakes import FakeEncoder
+from tools.fakebotapi import FakeBotAPI
 
 FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 ADMIN = 1001
@@ -73,17 +70,7 @@ async def bot_env(fake_api, tmp_path):
         knowledge_dir=kb_dir, bot_data_dir=tmp_path / "data",
     )
     build_encoder, query_encoder = FakeEncoder(), FakeEncoder()
-    kb = KnowledgeBase(kb_dir, settings.bot_data_dir, "fake-encoder", lambda: build_encoder)
-    services = Services(settings, kb, Asker(kb, lambda: query_encoder), Journal.open(settings.bot_data_dir))
-    app = build_application(settings, services)
-    await app.initialize()
-    await post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0)
-    yield BotEnv(app, services, build_encoder, query_encoder)
-    if app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-    await post_shutdown(app)
+    kb = open_knowledge_base(settings, lambda: build_encoder, model="fake-encoder")
+    services = assemble(settings, kb=kb, query_encoder=lambda: query_encoder)
+    async with running(build_application(settings, services)) as app:
+        yield BotEnv(app, services, build_encoder, query_encoder)

@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from bot.handlers import SLOW_DOWN
+from bot.texts import text
+
+SLOW_DOWN = text("id", "slow_down")
 
 pytestmark = pytest.mark.e2e
 QUESTIONS = ["SSW boleh bawa keluarga?", "syarat ikut magang apa saja", "cara daftar pelatihan BPVP",

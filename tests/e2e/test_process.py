@@ -44,7 +44,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(fak
 
     import httpx
 
-    from bot.app import webhook_secret
+    from bot.telegram.app import webhook_secret
     from bot.config import load_settings
 
     with socket.socket() as probe:

@@ -5,10 +5,12 @@ import logging
 
 import pytest
 
-from bot.handlers import EMPTY, SLOW_DOWN, TEXT_ONLY, UNKNOWN_COMMAND
-from bot.limits import BURST
+from bot.rate_limit import BURST
+from bot.texts import text
 from tests.e2e.conftest import ADMIN
 
+EMPTY, SLOW_DOWN = text("id", "decline_empty"), text("id", "slow_down")
+TEXT_ONLY, UNKNOWN_COMMAND = text("id", "text_only"), text("id", "unknown_command")
 pytestmark = pytest.mark.e2e
 QUESTION = "SSW boleh bawa keluarga?"
 

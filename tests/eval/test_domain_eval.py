@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import SHIPPED_KNOWLEDGE_DIR
-from bot.evaluation import evaluate, load_eval_set
 from embeddings.build import build_snapshot
 from knowledge.loader import load_articles
+from tools.evaluate import evaluate, load_eval_set
 
 pytestmark = pytest.mark.model
 README = Path(__file__).resolve().parents[2] / "README.md"

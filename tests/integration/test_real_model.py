@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answer import Answer, answer_question
+from bot.answer import Answer
+from bot.pipeline import Pipeline
 from embeddings.build import build_snapshot
 from knowledge.loader import load_articles
 
@@ -40,11 +41,11 @@ def test_bundled_model_loads_offline_and_gives_unit_vectors(bundled_encoder):
     ],
 )
 def test_informal_questions_find_the_right_article(snapshot, bundled_encoder, question, article):
-    result = answer_question(question, snapshot, bundled_encoder)
+    result = Pipeline().answer(snapshot, bundled_encoder, [question])[0]
     assert isinstance(result, Answer), f"declined: {question}"
     assert result.hits[0].passage.article == article
 
 
 @pytest.mark.parametrize("question", ["resep nasi goreng", "jadwal sepak bola malam ini", "how to bake bread"])
 def test_unrelated_questions_are_declined(snapshot, bundled_encoder, question):
-    assert not answer_question(question, snapshot, bundled_encoder).answered
+    assert not Pipeline().answer(snapshot, bundled_encoder, [question])[0].answered

@@ -2,10 +2,12 @@
 
 from datetime import date
 
-from bot.answer import MIN_CONFIDENCE, Answer, Decline, compose_answer
+from bot.answer import Answer, Decline
+from bot.decision import MIN_COVERAGE
 from bot.render import to_html, to_plain
 from embeddings.snapshot import Hit
 from knowledge.model import Article, Passage
+from tests.fakes import compose_from_hits as compose_answer
 
 
 def article(slug, title, topics=("ssw",), lang="id", url="https://example.org/"):
@@ -81,7 +83,7 @@ def test_a_distant_second_article_is_not_cited():
 
 
 def test_below_the_confidence_threshold_it_declines_and_says_where_to_ask():
-    low = MIN_CONFIDENCE - 0.01
+    low = MIN_COVERAGE - 0.01
     result = compose_answer("biaya SSW berapa", [hit(SSW_STAY, 1.0, low)], ARTICLES, idf, [CONTACT_FEE, CONTACT_GENERAL])
     assert isinstance(result, Decline) and not result.answered
     assert result.contact_heading == "Mengadu soal biaya"

@@ -1,5 +1,6 @@
 import pytest
 
+from bot.safety import safety_reason
 from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
 from knowledge.glossary import (
@@ -7,7 +8,6 @@ from knowledge.glossary import (
     informal_variants,
     matched_groups,
     normalise_informal,
-    out_of_scope,
 )
 from knowledge.text import tokenize
 
@@ -110,4 +110,4 @@ def test_informal_variants_include_the_standard_word(word, standard):
     ],
 )
 def test_out_of_scope_rules(question, reason):
-    assert out_of_scope(question) == reason
+    assert safety_reason(question) == reason

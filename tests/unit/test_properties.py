@@ -7,12 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import answer_question, prepare_question
+from bot.pipeline import Pipeline
+from bot.question import MAX_QUESTION_CHARS, prepare_question
 from bot.render import TELEGRAM_LIMIT, split_message, telegram_length, to_html
 from embeddings.build import build_snapshot
 from knowledge.loader import load_articles, parse_article
-from tests.fakebotapi import _render
 from tests.fakes import FakeEncoder
+from tools.fakebotapi import _render
 
 FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 TODAY = date(2026, 11, 29)
@@ -36,7 +37,7 @@ def assert_valid_messages(html_text: str) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(wordy_text)
 def test_any_question_gets_valid_escaped_html_within_the_limit(question):
-    result = answer_question(prepare_question(question), SNAPSHOT, ENCODER)
+    result = Pipeline().answer(SNAPSHOT, ENCODER, [question])[0]
     assert_valid_messages(to_html(result))
 
 
@@ -50,7 +51,7 @@ def test_any_article_can_be_indexed_and_answered_from(body, title):
         return
     snapshot = build_snapshot([article], ENCODER)[0]
     for question in (body[:80], "SSW keluarga biaya"):
-        assert_valid_messages(to_html(answer_question(prepare_question(question), snapshot, ENCODER)))
+        assert_valid_messages(to_html(Pipeline().answer(snapshot, ENCODER, [question])[0]))
 
 
 @settings(max_examples=100, deadline=None)

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answer import MIN_IN_DOMAIN, compose_answer
+from bot.decision import MIN_IN_DOMAIN
 from embeddings.build import build_snapshot
 from embeddings.scope import REGULARISATION, ScopeModel, feature_count, scope_features
 from embeddings.store import IndexStore
 from knowledge.loader import SCOPE_FILE, load_articles, load_scope_examples
 from knowledge.model import ScopeExamples
 from tests.fakes import FakeEncoder
+from tests.fakes import compose_from_hits as compose_answer
 from tests.unit.test_answer import ARTICLES, CONTACT_FEE, SSW_STAY, hit, idf
 
 FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
@@ -40,7 +41,7 @@ def test_a_confident_answer_is_still_declined_when_the_question_is_not_ours():
     confident = [hit(SSW_STAY, 1.0, 0.9)]
     assert compose_answer("berapa lama SSW tinggal", confident, ARTICLES, idf, in_domain=0.9).answered
     declined = compose_answer("berapa lama SSW tinggal", confident, ARTICLES, idf, in_domain=MIN_IN_DOMAIN / 2)
-    assert not declined.answered and declined.reason == "unsure"
+    assert not declined.answered and declined.reason == "scope"
     assert compose_answer("berapa lama SSW tinggal", confident, ARTICLES, idf, in_domain=None).answered
 
 
@@ -63,13 +64,16 @@ def test_build_fits_the_model_and_the_store_keeps_it(tmp_path):
     assert snapshot.manifest.scope_hash and not without.manifest.scope_hash
     queries = [snapshot.prepare(q) for q in ("resep ramen enak", "syarat magang ke jepang")]
     vectors = snapshot.encode(queries, encoder)
-    results = snapshot.search_vectors(queries, vectors)
-    off_topic, ours = snapshot.in_domain(vectors, results)
+
+    def in_domain(searched):
+        return [found.in_domain for found in searched.retrieve(queries, vectors)]
+
+    off_topic, ours = in_domain(snapshot)
     assert off_topic < MIN_IN_DOMAIN < ours
-    assert without.in_domain(vectors, results) == [None, None]
+    assert in_domain(without) == [None, None]
     store = IndexStore(tmp_path)
     store.publish(snapshot)
-    assert store.load("fake-encoder").in_domain(vectors, results) == pytest.approx([off_topic, ours], abs=1e-6)
+    assert in_domain(store.load("fake-encoder")) == pytest.approx([off_topic, ours], abs=1e-6)
 
 
 def test_the_model_reads_the_embedding_and_how_well_the_question_is_covered():

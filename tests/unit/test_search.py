@@ -7,7 +7,7 @@ import pytest
 from embeddings.build import build_snapshot
 from embeddings.snapshot import UNKNOWN_WEIGHT
 from knowledge.model import Article
-from tests.fakes import FakeEncoder
+from tests.fakes import FakeEncoder, search
 
 
 def article(slug: str, body: str) -> Article:
@@ -23,7 +23,7 @@ RARE_SYNONYM = article("asrama", "## Asrama\n\nJisshusei tinggal di asrama. Syar
 
 def test_a_rare_synonym_does_not_outweigh_the_workers_own_word():
     snapshot, _ = build_snapshot([*FILLER, REQUIREMENTS, RARE_SYNONYM], FakeEncoder())
-    hits = snapshot.search("syarat magang apa aja", FakeEncoder(), method="lexical")
+    hits = search(snapshot, "syarat magang apa aja", FakeEncoder(), method="lexical")
     assert hits[0].passage.article == "syarat-magang"
     assert "asrama" in [hit.passage.article for hit in hits]  # the synonym still matches, ranked after
 
@@ -32,7 +32,7 @@ def test_a_concept_counts_once_however_many_of_its_forms_a_passage_lists():
     listing = article("daftar-istilah", "## Istilah\n\nMagang, pemagangan, TITP, jisshusei, trainee, internship.")
     answer = article("lama-magang", "## Lama\n\nLama magang paling lama lima tahun.")
     snapshot, _ = build_snapshot([*FILLER, listing, answer], FakeEncoder())
-    hits = snapshot.search("berapa lama magang", FakeEncoder(), method="lexical")
+    hits = search(snapshot, "berapa lama magang", FakeEncoder(), method="lexical")
     assert hits[0].passage.article == "lama-magang"
 
 
@@ -40,13 +40,13 @@ def test_chat_particles_and_quoted_values_do_not_count_against_answering():
     """Coverage is what decides to answer: "tuh", "sih" and a worker's own height are not topics."""
     height = article("tinggi-badan", "## Tinggi badan\n\nTinggi badan minimal untuk magang biasanya 160 cm.")
     snapshot, _ = build_snapshot([*FILLER, height], FakeEncoder())
-    plain = snapshot.search("tinggi badan minimal magang", FakeEncoder())[0]
-    chatty = snapshot.search("tinggi badan minimal magang brp tuh kak? sy cm 155 sih", FakeEncoder())[0]
+    plain = search(snapshot, "tinggi badan minimal magang", FakeEncoder())[0]
+    chatty = search(snapshot, "tinggi badan minimal magang brp tuh kak? sy cm 155 sih", FakeEncoder())[0]
     assert chatty.passage.article == plain.passage.article == "tinggi-badan"
     assert chatty.confidence == plain.confidence == 1.0
-    known_number = snapshot.search("tinggi badan minimal 160 atau 155", FakeEncoder())[0]
+    known_number = search(snapshot, "tinggi badan minimal 160 atau 155", FakeEncoder())[0]
     assert known_number.confidence == 1.0  # 160 is in the passage and counts; 155 is a value, not a topic
-    elsewhere = snapshot.search("tinggi badan minimal magang 160 cm di korea", FakeEncoder())[0]
+    elsewhere = search(snapshot, "tinggi badan minimal magang 160 cm di korea", FakeEncoder())[0]
     assert elsewhere.confidence < 1.0  # an unknown word still counts against answering
 
 
@@ -59,7 +59,7 @@ def test_a_titles_table_of_contents_does_not_make_every_section_an_answer():
     snapshot, _ = build_snapshot([*FILLER, rights], FakeEncoder())
     stay = next(p for p in snapshot.passages if p.section.startswith("Berapa lama"))
     assert "gaji" not in stay.indexed_text and stay.indexed_text.startswith("Hak pekerja SSW — ")
-    hits = snapshot.search("gaji pekerja ssw", FakeEncoder())
+    hits = search(snapshot, "gaji pekerja ssw", FakeEncoder())
     assert hits[0].passage.section == "Berapa gajinya?"
     assert next(h for h in hits if h.passage == stay).confidence < 1.0
 
@@ -72,9 +72,9 @@ def test_an_unknown_word_counts_against_answering_less_than_a_missing_known_one(
     jadwal = article("jadwal", "## Jadwal\n\nJadwal magang diumumkan perusahaan.")
     snapshot, _ = build_snapshot([*FILLER, ticket, jadwal], FakeEncoder())
     idf = snapshot.lexical.idf
-    with_unknown = snapshot.search("tiket pesawat pekerja ssw bingung", FakeEncoder())[0]
+    with_unknown = search(snapshot, "tiket pesawat pekerja ssw bingung", FakeEncoder())[0]
     assert with_unknown.passage.article == "tiket"
     known = sum(idf(word) for word in ("tiket", "pesawat", "kerja", "ssw"))
     assert with_unknown.confidence == pytest.approx(known / (known + UNKNOWN_WEIGHT * idf("bingung")))
-    english = snapshot.search("who pays the flight ticket for ssw", FakeEncoder())[0]
+    english = search(snapshot, "who pays the flight ticket for ssw", FakeEncoder())[0]
     assert english.passage.article == "tiket" and english.confidence == pytest.approx(1.0)

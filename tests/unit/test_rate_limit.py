@@ -1,4 +1,4 @@
-from bot.limits import RateLimiter, Verdict
+from bot.rate_limit import RateLimiter, Verdict
 
 
 class Clock:

@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.answer import Answer, Decline, answer_many
+from bot.answer import Answer, Decline
 from bot.knowledge_base import KnowledgeBase
+from bot.pipeline import Pipeline
 from embeddings.encoder import Encoder, usable_cores
 
 MAX_BATCH = 64  # larger batches stop paying off on 2 cores and delay the first answer of the batch
@@ -42,10 +43,13 @@ def use_threads(count: int) -> None:
         torch.set_num_threads(count)
 
 
-class Asker:
-    def __init__(self, kb: KnowledgeBase, make_encoder: Callable[[], Encoder]) -> None:
+class QueryLane:
+    """Answers questions from async code through the pipeline, in batches, on one thread of its own."""
+
+    def __init__(self, kb: KnowledgeBase, make_encoder: Callable[[], Encoder], pipeline: Pipeline = Pipeline()) -> None:
         self._kb = kb
         self._make_encoder = make_encoder
+        self._pipeline = pipeline
         self._encoder: Encoder | None = None  # created and used only in the lane thread
         self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-lane",
                                         initializer=use_threads, initargs=(1,))
@@ -81,7 +85,7 @@ class Asker:
         if self._encoder is None:
             self._encoder = self._make_encoder()
         use_threads(threads_for(len(questions)))
-        return answer_many(questions, snapshot, self._encoder)
+        return self._pipeline.answer(snapshot, self._encoder, questions)
 
     def warm_up(self) -> None:
         """Load the encoder in its own thread before the first question arrives."""

@@ -17,76 +17,79 @@ from html import escape
 from pathlib import Path
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.knowledge_base import ReloadReport
-from bot.services import services
+from bot.telegram.context import BotContext
+from bot.texts import text
 from knowledge.loader import load_articles
 
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 256 * 1024  # the longest shipped article is ~10 KB; anything this big is not an article
-REFUSED = "Maaf, perintah ini hanya untuk admin Tanya Jepang."
 STATS_DAYS = 30
+SLUG_CHARS = 80  # of an uploaded file's stored name
+AUDITED_ACTION_CHARS = 40  # of a refused command as audited
 
 
 def _report_text(report: ReloadReport, prefix: str = "") -> str:
     if report.already_running:
-        return "Pemuatan ulang sedang berjalan; tunggu sampai selesai lalu coba lagi."
+        return text("id", "reload_running")
     if not report.published:
         problems = "\n".join(f"• {escape(str(p))}" for p in report.problems)
-        return f"{prefix}❌ Ada artikel yang tidak valid. Indeks lama tetap dipakai.\n{problems}"
+        return f"{prefix}{text('id', 'reload_invalid')}\n{problems}"
     lines = [
-        f"{prefix}✅ Basis pengetahuan dimuat ulang dalam {report.seconds:.1f} detik.",
-        f"Artikel: {report.articles}, bagian: {report.passages}, di-embed ulang: {report.embedded}.",
+        prefix + text("id", "reload_done").format(seconds=report.seconds),
+        text("id", "reload_counts").format(articles=report.articles, passages=report.passages,
+                                           embedded=report.embedded),
     ]
-    for label, titles in (("Baru", report.added), ("Berubah", report.changed), ("Dihapus", report.removed)):
+    for label, titles in (("reload_added", report.added), ("reload_changed", report.changed),
+                          ("reload_removed", report.removed)):
         if titles:
-            lines.append(f"{label}: " + "; ".join(escape(t) for t in titles))
+            lines.append(f"{text('id', label)}: " + "; ".join(escape(t) for t in titles))
     return "\n".join(lines)
 
 
-async def _audit(context: ContextTypes.DEFAULT_TYPE, update: Update, action: str, detail: str = "",
-                 allowed: bool = True) -> None:
-    await asyncio.to_thread(services(context).journal.record_admin_action, update.effective_user.id, action,
+async def _audit(context: BotContext, update: Update, action: str, detail: str = "", allowed: bool = True) -> None:
+    await asyncio.to_thread(context.services.journal.record_admin_action, update.effective_user.id, action,
                             detail, allowed=allowed)
 
 
-async def _reload_and_report(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str = "") -> None:
-    report = await services(context).kb.reload()
+async def _reload_and_report(update: Update, context: BotContext, prefix: str = "") -> None:
+    report = await context.services.kb.reload()
     await context.bot.send_message(update.effective_chat.id, _report_text(report, prefix))
 
 
-async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_reload(update: Update, context: BotContext) -> None:
     await _audit(context, update, "reload")
-    await update.effective_message.reply_text("⏳ Memuat ulang basis pengetahuan…")
+    await update.effective_message.reply_text(text("id", "reloading"))
     # in the background, so this update is done and the bot keeps answering meanwhile
     context.application.create_task(_reload_and_report(update, context), update=update)
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_document(update: Update, context: BotContext) -> None:
     """Validate the upload together with the current articles in a scratch copy; only then write and reload."""
     document = update.effective_message.document
     await _audit(context, update, "upload", document.file_name or "")
     name, reason = _stored_name(document.file_name or ""), _size_problem(document.file_size)
     if name is None:
-        reason = ("Kirim artikel .md atau teks berita .txt dengan nama berkas biasa (tanpa folder), "
-                  "misalnya ssw-bidang-baru.md.")
+        reason = text("id", "upload_bad_name")
     if reason:
         await update.effective_message.reply_text(f"❌ {escape(reason)}")
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     if len(data) > MAX_UPLOAD_BYTES:
-        await update.effective_message.reply_text("❌ Berkas terlalu besar.")
+        await update.effective_message.reply_text("❌ " + text("id", "upload_too_big").format(
+            size=len(data), limit=MAX_UPLOAD_BYTES))
         return
-    knowledge_dir = services(context).kb.knowledge_dir
+    knowledge_dir = context.services.kb.knowledge_dir
     problems = await asyncio.to_thread(_validate_with_current, knowledge_dir, name, data)
     if problems:
         listed = "\n".join(f"• {escape(p)}" for p in problems)
-        await update.effective_message.reply_text(f"❌ {escape(name)} tidak ditambahkan:\n{listed}")
+        await update.effective_message.reply_text(text("id", "upload_rejected").format(name=escape(name)) + "\n" + listed)
         return
     await asyncio.to_thread(_write_atomically, knowledge_dir / name, data)
-    await update.effective_message.reply_text(f"📄 {escape(name)} disimpan. ⏳ Memuat ulang…")
+    await update.effective_message.reply_text(text("id", "upload_saved").format(name=escape(name)))
     context.application.create_task(_reload_and_report(update, context), update=update)
 
 
@@ -96,7 +99,7 @@ def _stored_name(name: str) -> str | None:
     if any(bad in name for bad in ("/", "\\", "\0")) or name.startswith("."):
         return None
     stem, dot, extension = name.rpartition(".")
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80]
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:SLUG_CHARS]
     if not dot or extension.lower() not in ("md", "txt") or not slug:
         return None
     return f"{slug}.{extension.lower()}"
@@ -104,7 +107,7 @@ def _stored_name(name: str) -> str | None:
 
 def _size_problem(size: int | None) -> str | None:
     if size is not None and size > MAX_UPLOAD_BYTES:
-        return f"Berkas terlalu besar ({size} byte; paling besar {MAX_UPLOAD_BYTES})."
+        return text("id", "upload_too_big").format(size=size, limit=MAX_UPLOAD_BYTES)
     return None
 
 
@@ -128,25 +131,23 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stats(update: Update, context: BotContext) -> None:
     days = int(context.args[0]) if context.args and context.args[0].isdigit() else STATS_DAYS
     await _audit(context, update, "stats", f"{days} days")
     since = datetime.now(timezone.utc) - timedelta(days=days)
-    stats = await asyncio.to_thread(services(context).journal.stats, since)
+    stats = await asyncio.to_thread(context.services.journal.stats, since)
     share = f"{100 * stats.answered / stats.questions:.0f}%" if stats.questions else "–"
     topics = ", ".join(f"{topic} ({count})" for topic, count in stats.top_topics) or "–"
-    await update.effective_message.reply_text(
-        f"📊 {days} hari terakhir\nPengguna: {stats.users}\nPertanyaan: {stats.questions} "
-        f"(terjawab {stats.answered}, ditolak {stats.declined}; {share} terjawab)\n"
-        f"👍 {stats.thumbs_up} · 👎 {stats.thumbs_down}\nTopik teratas: {escape(topics)}"
-    )
+    await update.effective_message.reply_text(text("id", "stats").format(
+        days=days, users=stats.users, questions=stats.questions, answered=stats.answered, declined=stats.declined,
+        share=share, up=stats.thumbs_up, down=stats.thumbs_down, topics=escape(topics)))
 
 
-async def on_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    action = (update.effective_message.text or "document").split()[0][:40]
+async def on_refused(update: Update, context: BotContext) -> None:
+    action = (update.effective_message.text or "document").split()[0][:AUDITED_ACTION_CHARS]
     logger.warning("Refused admin action %r from a non-admin user", action)
     await _audit(context, update, action, allowed=False)
-    await update.effective_message.reply_text(REFUSED)
+    await update.effective_message.reply_text(text("id", "refused"))
 
 
 def admin_handlers(admin_ids: frozenset[int]) -> list:

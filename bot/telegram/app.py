@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import html
 import logging
+from collections.abc import AsyncIterator
 from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot.admin import admin_handlers
-from bot.asking import Asker
 from bot.config import Settings
-from bot.handlers import SORRY, worker_handlers
-from bot.journal import Journal
-from bot.knowledge_base import KnowledgeBase
-from bot.services import Services
-from embeddings.encoder import load_encoder
+from bot.services import Services, assemble
+from bot.telegram.admin import admin_handlers
+from bot.telegram.context import CONTEXT_TYPES, BotContext
+from bot.telegram.handlers import worker_handlers
+from bot.texts import text
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ MAX_IN_FLIGHT = 128  # updates handled at once; more wait in PTB's queue (none i
 HTTP_CONNECTIONS = 32  # httpx's pool scans every connection per request: PTB's default 256 cost ~40% CPU under load
 HTTP_POOL_TIMEOUT = 10.0  # seconds a request may wait for a free connection under a burst (PTB's default is 1)
 TELEGRAM_RETRIES = 3  # a 429 "retry after N" is waited out and retried; Telegram did not act, so no duplicates
+RETENTION_EVERY_S = 24 * 3600  # questions past their retention are deleted daily
+RETENTION_FIRST_S = 60  # and once a minute after start, not during the start itself
 
 COMMANDS = [
     BotCommand("start", "Mulai dan pilih topik"),
@@ -38,46 +40,41 @@ COMMANDS = [
 ]
 
 
-def make_services(settings: Settings) -> Services:
-    """Production services: the configured model, one encoder for builds and one for the query lane."""
-
-    def new_encoder():
-        return load_encoder(settings.embedding_model, settings.embedding_backend)
-
-    kb = KnowledgeBase(settings.knowledge_dir, settings.bot_data_dir, settings.embedding_model, new_encoder)
-    return Services(settings, kb, Asker(kb, new_encoder), Journal.open(settings.bot_data_dir))
+def _services(application: Application) -> Services:
+    return application.bot_data.services
 
 
 async def post_init(application: Application) -> None:
-    svc: Services = application.bot_data["services"]
+    svc = _services(application)
     if svc.kb.snapshot is None:
         report = await asyncio.to_thread(svc.kb.open)  # loads the published index; builds only if there is none
         if report is not None and not report.published:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
-    await asyncio.to_thread(svc.asker.warm_up)
+    await asyncio.to_thread(svc.lane.warm_up)
     await application.bot.set_my_commands(COMMANDS)
     if application.job_queue:
-        application.job_queue.run_repeating(_purge_old_questions, interval=24 * 3600, first=60)
+        application.job_queue.run_repeating(_purge_old_questions, interval=RETENTION_EVERY_S,
+                                            first=RETENTION_FIRST_S)
 
 
 async def post_shutdown(application: Application) -> None:
-    svc: Services = application.bot_data["services"]
-    svc.asker.close()
+    svc = _services(application)
+    svc.lane.close()
     svc.journal.close()
 
 
-async def _purge_old_questions(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: Services = context.application.bot_data["services"]
+async def _purge_old_questions(context: BotContext) -> None:
+    svc = context.services
     removed = await asyncio.to_thread(svc.journal.purge_questions_older_than, svc.settings.question_log_retention_days)
     logger.info("Retention: removed %d old questions", removed)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log first, so the error is seen even if telling the user fails too."""
     logger.error("Error while handling an update", exc_info=context.error)
     # After a network error Telegram may have delivered the reply anyway: an apology could be a second reply.
     if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, NetworkError):
-        await context.bot.send_message(update.effective_chat.id, html.escape(SORRY))
+        await context.bot.send_message(update.effective_chat.id, html.escape(text("id", "sorry")))
 
 
 def build_application(settings: Settings, services: Services) -> Application:
@@ -86,6 +83,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     builder = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(MAX_IN_FLIGHT)
@@ -101,7 +99,7 @@ def build_application(settings: Settings, services: Services) -> Application:
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
     application = builder.build()
-    application.bot_data["services"] = services
+    application.bot_data.services = services
     # Order matters: admin commands first, so their refusal handlers do not shadow them.
     application.add_handlers(admin_handlers(settings.bot_admin_ids))
     application.add_handlers(worker_handlers())
@@ -114,8 +112,26 @@ def webhook_secret(settings: Settings) -> str:
     return hashlib.sha256(b"webhook:" + settings.telegram_bot_token.get_secret_value().encode()).hexdigest()[:48]
 
 
+@contextlib.asynccontextmanager
+async def running(application: Application) -> AsyncIterator[Application]:
+    """Our application polling, as `run_polling` runs it, for code that owns the event loop (tests, bench)."""
+    await application.initialize()
+    await post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0)
+    try:
+        yield application
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        await post_shutdown(application)
+
+
 def run_bot(settings: Settings) -> None:
-    application = build_application(settings, make_services(settings))
+    application = build_application(settings, assemble(settings))
     if settings.webhook_url:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                 url_path=urlparse(settings.webhook_url).path.lstrip("/"),

@@ -1,0 +1,55 @@
+"""Inline-button data: one definition per format, packed, matched and parsed in one place.
+
+Telegram sends back whatever a button carries, and anyone can forge it, so each format is matched by a
+strict pattern (bounded digits, known characters) before a handler sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from typing import ClassVar, Self
+
+
+class Button:
+    """`PREFIX:field:field`, each field matched by its own pattern and converted by its own type."""
+
+    PREFIX: ClassVar[str]
+    PARTS: ClassVar[tuple[tuple[str, Callable[[str], object]], ...]]
+
+    @classmethod
+    def pattern(cls) -> re.Pattern[str]:
+        return re.compile("^" + ":".join([cls.PREFIX, *(f"({part})" for part, _ in cls.PARTS)]) + "$")
+
+    def pack(self) -> str:
+        return ":".join([self.PREFIX, *map(str, astuple(self))])
+
+    @classmethod
+    def parse(cls, data: str | None) -> Self | None:
+        match = cls.pattern().fullmatch(data or "")
+        if match is None:
+            return None
+        return cls(*(convert(value) for (_, convert), value in zip(cls.PARTS, match.groups())))
+
+
+@dataclass(frozen=True, slots=True)
+class TopicButton(Button):
+    key: str
+    PREFIX = "topic"
+    PARTS = ((r"[a-z]{1,20}", str),)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedButton(Button):
+    passage_id: str  # content-derived, so a button survives restarts and reloads that keep its passage
+    PREFIX = "rel"
+    PARTS = ((r"[0-9a-f]{1,32}", str),)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackButton(Button):
+    question_id: int
+    value: int  # +1 or -1
+    PREFIX = "fb"
+    PARTS = ((r"\d{1,18}", int), (r"-?1", int))  # 18 digits fit SQLite's 64-bit integers
