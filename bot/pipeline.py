@@ -7,19 +7,23 @@ they cannot drift apart and what is measured is what workers get. It is pure apa
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.answer import Answer, Decline, compose
 from bot.decision import Policy, decide
 from bot.question import prepare_question
 from embeddings.encoder import Encoder
 from embeddings.snapshot import TOP_K, Retrieved, Snapshot
+from knowledge.freshness import STALE_AFTER_DAYS, stale_before
 
 
 @dataclass(frozen=True, slots=True)
 class Pipeline:
     policy: Policy = Policy()
+    stale_after_days: int = STALE_AFTER_DAYS  # older sources are marked in answers (knowledge/freshness.py)
+    today: Callable[[], date] = date.today
 
     def with_policy(self, **thresholds: float) -> Pipeline:
         """The same pipeline at other thresholds (the evaluation's sweeps): retrieval is not repeated."""
@@ -34,7 +38,8 @@ class Pipeline:
         return snapshot.retrieve(queries, vectors, k=k, method=method)
 
     def compose(self, snapshot: Snapshot, retrieved: Sequence[Retrieved]) -> list[Answer | Decline]:
-        return [compose(found, decide(found, self.policy), snapshot) for found in retrieved]
+        cutoff = stale_before(self.today(), self.stale_after_days)
+        return [compose(found, decide(found, self.policy), snapshot, cutoff) for found in retrieved]
 
     def answer(self, snapshot: Snapshot, encoder: Encoder, questions: Sequence[str]) -> list[Answer | Decline]:
         """Answer questions as typed; several at once share one encoder call (concurrent askers are batched)."""

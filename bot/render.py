@@ -44,7 +44,7 @@ def _paragraphs(sentences: Sequence[Sentence], escape: Callable[[str], str]) -> 
 def _source_lines(sources: Sequence[Source], lang: str, escape: Callable[[str], str], link: bool) -> list[str]:
     lines = []
     for source in sources:
-        when = f"{text(lang, 'as_of')} {format_date(source.as_of, lang)}"
+        when = text(lang, "checked_long_ago" if source.stale else "as_of").format(date=format_date(source.as_of, lang))
         line = f"[{source.number}] {escape(source.title)} ({when})"
         if source.url:
             url = escape(source.url)

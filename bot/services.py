@@ -42,9 +42,14 @@ def open_knowledge_base(settings: Settings, build_encoder: EncoderFactory | None
                          build_encoder or encoder_factory(settings))
 
 
+def pipeline_for(settings: Settings) -> Pipeline:
+    return Pipeline(stale_after_days=settings.stale_after_days)
+
+
 def assemble(settings: Settings, *, kb: KnowledgeBase | None = None,
-             query_encoder: EncoderFactory | None = None, pipeline: Pipeline = Pipeline()) -> Services:
+             query_encoder: EncoderFactory | None = None, pipeline: Pipeline | None = None) -> Services:
     """Everything the Telegram bot needs: the knowledge base, the query lane with its own encoder, the journal."""
     kb = kb or open_knowledge_base(settings)
+    pipeline = pipeline or pipeline_for(settings)
     lane = QueryLane(kb, query_encoder or encoder_factory(settings), pipeline)
     return Services(settings, kb, lane, Journal.open(settings.bot_data_dir), pipeline=pipeline)

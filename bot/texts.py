@@ -20,7 +20,8 @@ _UNSURE_EN = (
 TEXTS: dict[str, dict[str, str]] = {
     "id": {
         "sources": "Sumber",
-        "as_of": "per",
+        "as_of": "per {date}",
+        "checked_long_ago": "diperiksa pada {date}, cek sumber resminya",
         "decline_coverage": _UNSURE_ID,
         "decline_scope": _UNSURE_ID,
         "decline_elsewhere": (
@@ -71,6 +72,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "reload_added": "Baru",
         "reload_changed": "Berubah",
         "reload_removed": "Dihapus",
+        "reload_conflicts": "⚠️ Fakta kunci yang ditulis berbeda dari facts.yaml (tetap dimuat; perbaiki artikelnya):",
         "upload_bad_name": ("Kirim artikel .md atau teks berita .txt dengan nama berkas biasa (tanpa folder), "
                             "misalnya ssw-bidang-baru.md."),
         "upload_too_big": "Berkas terlalu besar ({size} byte; paling besar {limit}).",
@@ -82,7 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "sources": "Sources",
-        "as_of": "as of",
+        "as_of": "as of {date}",
+        "checked_long_ago": "checked on {date}; check the official source",
         "decline_coverage": _UNSURE_EN,
         "decline_scope": _UNSURE_EN,
         "decline_elsewhere": (

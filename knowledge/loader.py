@@ -18,14 +18,15 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from knowledge.cleaner import clean_news_text
+from knowledge.cleaner import clean_news_text, news_date, news_outlet
+from knowledge.facts import FACTS_FILE, SHIPPED_FACTS, load_facts
 from knowledge.model import TOPICS, Article, LoadResult, Problem, ScopeExamples
 from knowledge.text import detect_language, split_sentences
 
 _YAML = YAMLHandler()  # YAML only: a "+++" TOML or JSON block is not our format
 SCOPE_FILE = "scope.yaml"  # the labelled questions of embeddings/scope.py, beside the articles they are about
 SHIPPED_SCOPE = Path(__file__).resolve().parent / "articles" / SCOPE_FILE  # for a knowledge folder without one
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LANGUAGES = ("id", "en")
 
 # Below this an article is a stub: no passage would carry enough context to answer anything.
@@ -57,10 +58,10 @@ def parse_article(filename: str, text: str, *, today: date) -> tuple[Article | N
     path = PurePath(name)
     text = text.replace("\r\n", "\n")
     problems: list[Problem] = []
-    if not _SLUG.fullmatch(path.stem):
+    slug = article_id(name)
+    if not slug:
         problems.append(Problem(name, "filename", (
-            f"{path.stem!r} cannot be an article id: use lower-case letters, digits and hyphens, "
-            "e.g. syarat-ssw.md")))
+            f"{path.stem!r} has no letters or digits to make an article id of: rename it, e.g. syarat-ssw.md")))
     if path.suffix.lower() == ".md":
         fields, more = _markdown_fields(name, text, today)
     elif path.suffix.lower() == ".txt":
@@ -70,7 +71,13 @@ def parse_article(filename: str, text: str, *, today: date) -> tuple[Article | N
     problems += more
     if problems:
         return None, tuple(problems)
-    return Article(slug=path.stem, **fields), ()
+    return Article(slug=slug, **fields), ()
+
+
+def article_id(filename: str) -> str:
+    """The article's id, from its file name as saved or pasted: "Berita_Visa 2024.TXT" -> "berita-visa-2024",
+    "000_b306bb71bdae2fe5.txt" -> "000-b306bb71bdae2fe5". Stable, so passage ids and citations stay."""
+    return _NOT_SLUG.sub("-", PurePath(filename).stem.lower()).strip("-")
 
 
 def load_articles(folder: Path, *, today: date) -> LoadResult:
@@ -97,9 +104,15 @@ def load_articles(folder: Path, *, today: date) -> LoadResult:
     problems += _clashes(parsed)
     failed = {problem.file for problem in problems}
     articles = tuple(article for name, article in parsed if article and name not in failed)
-    scope_path = folder / SCOPE_FILE if (folder / SCOPE_FILE).is_file() else SHIPPED_SCOPE
-    scope, problem = load_scope_examples(scope_path)
-    return LoadResult(articles=articles, problems=tuple(problems) + problem, scope=scope)
+    scope, scope_problems = load_scope_examples(_own_or_shipped(folder / SCOPE_FILE, SHIPPED_SCOPE))
+    facts, fact_problems = load_facts(_own_or_shipped(folder / FACTS_FILE, SHIPPED_FACTS))
+    return LoadResult(articles=articles, problems=tuple(problems) + scope_problems + fact_problems, scope=scope,
+                      facts=facts)
+
+
+def _own_or_shipped(path: Path, shipped: Path) -> Path:
+    """A knowledge folder's own file, or the shipped one where the folder has none."""
+    return path if path.is_file() else shipped
 
 
 def load_scope_examples(path: Path) -> tuple[ScopeExamples, tuple[Problem, ...]]:
@@ -123,11 +136,11 @@ def _clashes(parsed: list[tuple[str, Article | None]]) -> list[Problem]:
     by_slug: dict[str, list[str]] = defaultdict(list)
     by_title: dict[str, list[str]] = defaultdict(list)
     for name, article in parsed:
-        by_slug[PurePath(name).stem].append(name)
+        by_slug[article_id(name)].append(name)
         if article:
             by_title[article.title.casefold()].append(name)
     return [
-        *_each_of(by_slug, "filename", "same name as {}: rename one, the file name is the article's id"),
+        *_each_of(by_slug, "filename", "same article id as {}: rename one, the file name is the article's id"),
         *_each_of(by_title, "title",
                   "same title as {}: give each article its own so citations can be told apart"),
     ]
@@ -277,11 +290,12 @@ def _news_fields(name: str, text: str, today: date) -> tuple[dict[str, Any], lis
         if value := line.group(2).strip():  # an empty "Sumber:" line means "not given"
             header[_TXT_HEADER_KEYS[line.group(1).lower()]].append(value)
         lines.pop(0)
-    body = clean_news_text("\n".join(lines))
+    raw = "\n".join(lines)
+    body = clean_news_text(raw)
     checks: dict[str, tuple[Callable[[Any], Any], Callable[[], Any]]] = {
         "title": (lambda values: _title(" ".join(values)), lambda: _title_from(body)),
-        "sources": (lambda values: _sources(_split_list(values)), lambda: _urls_in(body)),
-        "as_of": (lambda values: _as_of(values[-1], today), lambda: today),
+        "sources": (lambda values: _sources(_split_list(values)), lambda: _sources_in(raw, body)),
+        "as_of": (lambda values: _as_of(values[-1], today), lambda: _date_in(raw, today)),
         "lang": (lambda values: _lang(values[-1].lower()), lambda: detect_language(body)),
         "topics": (lambda values: _topics([t.lower() for t in _split_list(values)]), lambda: ("news",)),
     }
@@ -311,6 +325,16 @@ def _title_from(body: str) -> str:
     return title
 
 
-def _urls_in(body: str) -> tuple[str, ...]:
-    """A pasted "Sumber: https://…" line is the best citation a news text offers."""
-    return tuple(dict.fromkeys(url.rstrip(".,;:!?") for url in _URL.findall(body)))
+def _sources_in(raw: str, body: str) -> tuple[str, ...]:
+    """The outlet the dateline names ("jpnn.com, TOKYO - "), then any link pasted in the text."""
+    outlet = news_outlet(raw)
+    urls = [url.rstrip(".,;:!?") for url in _URL.findall(body)]
+    return tuple(dict.fromkeys(([f"https://{outlet}"] if outlet else []) + urls))
+
+
+def _date_in(raw: str, today: date) -> date:
+    """The story's own date, never the day it was pasted: a news text is as current as its event."""
+    found = news_date(raw, not_after=today)
+    if found is None:
+        raise _Invalid("no date found in the text: add a first line such as tanggal: 22/4/2024")
+    return found

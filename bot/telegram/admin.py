@@ -22,7 +22,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.knowledge_base import ReloadReport
 from bot.telegram.context import BotContext
 from bot.texts import text
-from knowledge.loader import load_articles
+from knowledge.loader import article_id, load_articles
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ def _report_text(report: ReloadReport, prefix: str = "") -> str:
                           ("reload_removed", report.removed)):
         if titles:
             lines.append(f"{text('id', label)}: " + "; ".join(escape(t) for t in titles))
+    if report.conflicts:
+        lines.append(text("id", "reload_conflicts"))
+        lines += [f"• {escape(str(conflict))}" for conflict in report.conflicts]
     return "\n".join(lines)
 
 
@@ -98,8 +101,8 @@ def _stored_name(name: str) -> str | None:
     anything that is not a plain .md/.txt name, such as "../../etc/passwd.md"."""
     if any(bad in name for bad in ("/", "\\", "\0")) or name.startswith("."):
         return None
-    stem, dot, extension = name.rpartition(".")
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:SLUG_CHARS]
+    _, dot, extension = name.rpartition(".")
+    slug = article_id(name)[:SLUG_CHARS]
     if not dot or extension.lower() not in ("md", "txt") or not slug:
         return None
     return f"{slug}.{extension.lower()}"

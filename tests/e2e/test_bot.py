@@ -146,6 +146,7 @@ async def test_an_admin_can_feed_raw_news_text_like_the_seed_article(fake_api, b
     assert (services.kb.knowledge_dir / "000-b306bb71bdae2fe5.txt").exists()
     reply = await fake_api.wait_for_reply(await fake_api.user(42).says("pertemuan Kemnaker dengan JICA di Tokyo"))
     assert "JICA" in reply["text"] and "BACA JUGA" not in reply["text"]
+    assert "22 April 2024" in reply["text"] and "https://jpnn.com" in reply["text"]  # its own date and outlet
 
 
 @pytest.mark.parametrize(

@@ -62,3 +62,22 @@ def test_invalid_articles_are_listed_not_traced(runner, monkeypatch, tmp_path):
     result = runner.invoke(cli, ["reindex"])
     assert result.exit_code == 1
     assert "rusak.md: sources" in result.output
+
+
+def test_check_lists_conflicting_facts_and_stale_articles_and_fails_on_conflicts(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, folder)
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(folder))
+    clean = CliRunner().invoke(cli, ["check"])
+    assert clean.exit_code == 0, clean.output
+    assert "Conflicting key facts: 0" in clean.output
+    (folder / "lama.md").write_text(
+        "---\ntitle: Catatan lama SSW\nsources: [https://example.org/lama]\nas_of: 2020-01-15\nlang: id\n"
+        "topics: [ssw]\n---\n\n## Bidang\n\nSaat ini SSW terbuka untuk 14 bidang kerja di Jepang, dan pendaftarannya "
+        "dibuka setiap bulan untuk semua lulusan sekolah menengah.\n", encoding="utf-8")
+    flagged = CliRunner().invoke(cli, ["check"])
+    assert flagged.exit_code == 1
+    assert "Conflicting key facts: 1" in flagged.output and "lama: number of SSW (i) fields" in flagged.output
+    assert "lama: as_of 2020-01-15 — https://example.org/lama" in flagged.output

@@ -143,3 +143,17 @@ def test_an_answer_never_starts_with_a_sentence_that_points_back():
     rules = passage("p1", "magang", "Syarat magang", text)
     result = compose_answer("syarat magang apa aja", [hit(rules, 1.0, 0.9)], ARTICLES, idf)
     assert not result.sentences[0].text.startswith("Aturan itu")
+
+
+def test_a_source_checked_long_ago_tells_the_worker_to_check_the_official_page():
+    from bot.pipeline import Pipeline
+    from embeddings.query import Query
+    from embeddings.snapshot import Retrieved
+    from types import SimpleNamespace
+
+    snapshot = SimpleNamespace(articles=ARTICLES, lexical=SimpleNamespace(idf=idf), contacts=())
+    found = Retrieved(Query.parse("berapa lama SSW boleh tinggal"), (hit(SSW_STAY, 1.0, 0.9),), None)
+    fresh = Pipeline(today=lambda: date(2026, 12, 4)).compose(snapshot, [found])[0]  # checked 1 Oct 2026
+    old = Pipeline(today=lambda: date(2028, 1, 5)).compose(snapshot, [found])[0]
+    assert not fresh.sources[0].stale and "per 1 Oktober 2026" in to_plain(fresh)
+    assert old.sources[0].stale and "diperiksa pada 1 Oktober 2026, cek sumber resminya" in to_plain(old)

@@ -109,13 +109,14 @@ def test_seed_article_keeps_its_facts(seed_text):
     assert not Counter(WORD.findall(cleaned)) - Counter(WORD.findall(seed_text))
 
 
-def test_seed_article_parses_as_news(seed_text):
-    today = date(2026, 11, 1)
-    article, problems = parse_article("kemnaker-jica.txt", seed_text, today=today)
+def test_seed_article_parses_as_news_under_its_own_name(seed_text):
+    article, problems = parse_article(SEED_ARTICLE.name, seed_text, today=date(2026, 11, 1))
     assert problems == ()
     first_paragraph = clean_news_text(seed_text).split("\n\n")[0]
     assert first_paragraph.startswith(article.title)
     assert 5 <= len(article.title.split()) <= 12
     assert article.title[-1].isalnum()
-    assert (article.topics, article.lang, article.as_of, article.sources) == (("news",), "id", today, ())
-    assert article.slug == "kemnaker-jica"
+    # the date of its event ("Senin (22/4/2024)") and the outlet of its dateline ("jpnn.com, TOKYO -")
+    assert (article.topics, article.lang, article.as_of, article.sources) == (
+        ("news",), "id", date(2024, 4, 22), ("https://jpnn.com",))
+    assert article.slug == "000-b306bb71bdae2fe5"

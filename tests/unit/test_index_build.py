@@ -109,7 +109,7 @@ def test_reload_reports_added_and_removed_articles(kb_dir, tmp_path):
     kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
     kb.open()
     (kb_dir / "bpvp.md").unlink()
-    (kb_dir / "baru.txt").write_text("judul: Berita baru soal visa\nPemerintah Jepang mengumumkan aturan visa baru untuk pekerja asing hari ini. "
+    (kb_dir / "baru.txt").write_text("judul: Berita baru soal visa\nPemerintah Jepang mengumumkan aturan visa baru untuk pekerja asing pada 2 Juni 2025. "
                                        "Aturan itu berlaku untuk semua bidang kerja dan diumumkan oleh kantor imigrasi di Tokyo.")
     report = kb.rebuild()
     assert report.published, report.problems
@@ -181,3 +181,32 @@ def test_a_rebuild_chunks_and_tokenises_only_the_edited_article(monkeypatch):
     assert 1 <= len(tokenised) <= sum(p.article == "ssw" for p in second.passages)
     new = [p.id for p in second.passages if "ZX81Q" in p.text]
     assert len(new) == 1 and search(second, "kode ZX81Q", FakeEncoder())[0].passage.id == new[0]
+
+
+def test_the_seed_news_text_under_its_own_file_name_is_answered_with_its_own_date_and_outlet(kb_dir):
+    from bot.pipeline import Pipeline
+    from bot.render import to_plain
+    from tests.conftest import shared_path
+
+    seed = shared_path("seeds", "000_b306bb71bdae2fe5.txt")
+    shutil.copy(seed, kb_dir / seed.name)  # as pasted, under the name it came with
+    loaded = load_articles(kb_dir, today=date(2026, 12, 4))
+    assert loaded.problems == ()
+    encoder = FakeEncoder()
+    snapshot, _ = build_snapshot(loaded.articles, encoder)
+    answer = Pipeline().answer(snapshot, encoder, ["apa hasil pertemuan Kemnaker dan JICA di Tokyo?"])[0]
+    assert answer.answered and answer.hits[0].passage.article == "000-b306bb71bdae2fe5"
+    assert (answer.sources[0].url, answer.sources[0].as_of) == ("https://jpnn.com", date(2024, 4, 22))
+    assert "22 April 2024" in to_plain(answer)
+
+
+def test_a_reload_publishes_but_reports_an_article_that_states_a_key_fact_differently(kb_dir, tmp_path):
+    kb = make_kb(kb_dir, tmp_path / "data", FakeEncoder())
+    kb.open()
+    (kb_dir / "ikusei.md").write_text(
+        "---\ntitle: Ikusei Shuro\nsources: [https://example.org/ikusei]\nas_of: 2026-11-01\nlang: id\n"
+        "topics: [ikusei]\n---\n\n## Kapan mulai\n\nSistem Ikusei Shūrō mulai berlaku pada 1 April 2028 untuk semua "
+        "pemagang baru yang berangkat ke Jepang.\n", encoding="utf-8")
+    report = kb.rebuild()
+    assert report.published
+    assert [(c.file, c.field) for c in report.conflicts] == [("ikusei", "Ikusei Shūrō start date")]

@@ -79,14 +79,14 @@ def test_front_matter_problems(changes, field, reason):
 
 def test_every_problem_of_a_file_is_reported_at_once():
     text = markdown("Terlalu pendek.", as_of=None, lang="jp", topics="[visa]")
-    article, problems = parse_article("Syarat SSW.md", text, today=TODAY)
+    article, problems = parse_article("---.md", text, today=TODAY)
     assert article is None
     assert [(p.file, p.field) for p in problems] == [
-        ("Syarat SSW.md", "filename"),
-        ("Syarat SSW.md", "as_of"),
-        ("Syarat SSW.md", "lang"),
-        ("Syarat SSW.md", "topics"),
-        ("Syarat SSW.md", "body"),
+        ("---.md", "filename"),
+        ("---.md", "as_of"),
+        ("---.md", "lang"),
+        ("---.md", "topics"),
+        ("---.md", "body"),
     ]
     assert problems[-1].reason == "too short: 2 words; write at least 20 so a passage can answer a question"
 
@@ -99,9 +99,9 @@ def test_every_problem_of_a_file_is_reported_at_once():
             "missing: start the file with a --- block holding title, sources, as_of, lang and topics")),
         ("kosong.md", markdown(""), Problem("kosong.md", "body", "missing: write the article below the front matter")),
         ("ssw.docx", "apa saja", Problem("ssw.docx", "filename", "only .md articles and .txt news text are accepted")),
-        ("ssw_baru.md", markdown(), Problem(
-            "ssw_baru.md", "filename",
-            "'ssw_baru' cannot be an article id: use lower-case letters, digits and hyphens, e.g. syarat-ssw.md")),
+        ("___.md", markdown(), Problem(
+            "___.md", "filename",
+            "'___' has no letters or digits to make an article id of: rename it, e.g. syarat-ssw.md")),
     ],
 )
 def test_file_problems(filename, text, expected):
@@ -117,19 +117,21 @@ def test_yaml_date_and_windows_line_endings_are_accepted():
 
 NEWS = (
     "JAKARTA, KOMPAS.com - Pemerintah membuka kuota baru pelatihan bahasa Jepang di balai pelatihan. "
-    "Peserta dilatih selama tiga bulan sebelum mengikuti tes keterampilan.\n"
+    "Peserta dilatih selama tiga bulan mulai Senin (22/4/2024) sebelum mengikuti tes keterampilan "
+    "pada 1 Juli 2024.\n"
     "BACA JUGA: Berita lain\n"
     "Informasi lengkap tersedia di https://contoh.go.id/kuota.\n"
     "Editor: Ani\n"
 )
 
 
-def test_news_text_without_header():
-    article, problems = parse_article("kuota-pelatihan.txt", NEWS, today=TODAY)
+def test_news_text_without_header_cites_its_outlet_and_its_own_date():
+    article, problems = parse_article("Kuota_Pelatihan 2024.txt", NEWS, today=TODAY)
     assert problems == ()
+    assert article.slug == "kuota-pelatihan-2024"
     assert article.title == "Pemerintah membuka kuota baru pelatihan bahasa Jepang di balai pelatihan"
-    assert article.sources == ("https://contoh.go.id/kuota",)
-    assert (article.as_of, article.lang, article.topics) == (TODAY, "id", ("news",))
+    assert article.sources == ("https://kompas.com", "https://contoh.go.id/kuota")
+    assert (article.as_of, article.lang, article.topics) == (date(2024, 4, 22), "id", ("news",))
     assert "BACA JUGA" not in article.body and "KOMPAS" not in article.body and "Editor" not in article.body
 
 
@@ -154,7 +156,28 @@ def test_empty_header_values_count_as_not_given():
     article, problems = parse_article("kuota.txt", "Judul:\nSumber:\n" + NEWS, today=TODAY)
     assert problems == ()
     assert article.title.startswith("Pemerintah membuka kuota")
-    assert article.sources == ("https://contoh.go.id/kuota",)
+    assert article.sources == ("https://kompas.com", "https://contoh.go.id/kuota")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tokyo, Rabu, 3 Mei 2023 - Menteri bertemu pejabat Jepang membahas pelatihan calon pekerja. " * 3,
+     date(2023, 5, 3)),
+    ("Pendaftaran dibuka 2025-01-15 untuk calon peserta magang ke Jepang dari seluruh Indonesia. " * 3,
+     date(2025, 1, 15)),
+    ("Pengumuman 31/2/2024 keliru; pendaftaran magang ke Jepang dibuka 1/3/2024 untuk semua peserta. " * 3,
+     date(2024, 3, 1)),  # no 31 February
+])
+def test_a_news_text_takes_its_first_real_date(text, expected):
+    article, problems = parse_article("berita.txt", text, today=TODAY)
+    assert problems == () and article.as_of == expected
+
+
+def test_a_news_text_without_any_date_asks_for_one_instead_of_taking_today():
+    undated = "Pemerintah membuka kuota baru pelatihan bahasa Jepang di balai pelatihan untuk calon pekerja. " * 3
+    article, problems = parse_article("berita.txt", undated, today=TODAY)
+    assert article is None
+    assert problems == (Problem("berita.txt", "as_of",
+                                "no date found in the text: add a first line such as tanggal: 22/4/2024"),)
 
 
 def test_news_header_problems():
@@ -174,13 +197,13 @@ def test_news_header_problems():
 def test_empty_news_text():
     article, problems = parse_article("kosong.txt", "Redaktur: Ani\n", today=TODAY)
     assert article is None
-    assert [p.field for p in problems] == ["title", "body"]
+    assert [p.field for p in problems] == ["title", "as_of", "body"]
 
 
 def test_load_articles_reports_problems_across_files(tmp_path):
     (tmp_path / "ssw.md").write_text(markdown(), encoding="utf-8")
     (tmp_path / "ssw-lama.md").write_text(markdown(title="SYARAT VISA ssw"), encoding="utf-8")
-    (tmp_path / "magang.md").write_text(markdown(title="Magang"), encoding="utf-8")
+    (tmp_path / "Magang_.md").write_text(markdown(title="Magang"), encoding="utf-8")  # the id "magang" too
     (tmp_path / "magang.txt").write_text(NEWS, encoding="utf-8")
     (tmp_path / "bpvp.md").write_text(markdown(title="BPVP", as_of=None), encoding="utf-8")
     # nine good lines, then bytes that are not UTF-8 on line 10
@@ -196,8 +219,10 @@ def test_load_articles_reports_problems_across_files(tmp_path):
     assert result.problems == (
         Problem("bpvp.md", "as_of", "missing: add the date the facts were checked, e.g. as_of: 2026-11-01"),
         Problem("rusak.md", "encoding", "not UTF-8 text (line 10): save the file as UTF-8"),
-        Problem("magang.md", "filename", "same name as magang.txt: rename one, the file name is the article's id"),
-        Problem("magang.txt", "filename", "same name as magang.md: rename one, the file name is the article's id"),
+        Problem("Magang_.md", "filename",
+                "same article id as magang.txt: rename one, the file name is the article's id"),
+        Problem("magang.txt", "filename",
+                "same article id as Magang_.md: rename one, the file name is the article's id"),
         Problem("ssw-lama.md", "title",
                 "same title as ssw.md: give each article its own so citations can be told apart"),
         Problem("ssw.md", "title",
