@@ -6,6 +6,7 @@ be wrong only in what it picks, never in what it says. No Telegram here, no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,7 @@ class Answer:
     related: tuple[Passage, ...]  # next-best sections: their headings are questions the knowledge base answers
     topics: tuple[str, ...] = ()  # of the article that answered, for statistics
     answered: bool = True
+    carried: tuple[str, ...] = ()  # concepts understood from the question before (bot/followup.py), shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,50 @@ class Decline:
     related: tuple[Passage, ...] = ()
     topics: tuple[str, ...] = ()
     answered: bool = False
+    carried: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message that asked several questions: a part for each, its sources numbered across all of them."""
+
+    question: str
+    lang: str
+    parts: tuple[Answer | Decline, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def answered(self) -> bool:
+        return any(part.answered for part in self.parts)
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        return tuple(hit for part in self.parts for hit in part.hits)
+
+    @property
+    def related(self) -> tuple[Passage, ...]:
+        return next((part.related for part in self.parts if part.answered), ())
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(topic for part in self.parts for topic in part.topics))
+
+
+def combine(question: str, lang: str, parts: Sequence[Answer | Decline]) -> Reply:
+    """One reply to a message of several questions; a source cited by two parts keeps one number."""
+    numbers: dict[str, int] = {}
+    sources: list[Source] = []
+    renumbered = []
+    for part in parts:
+        for source in part.sources:
+            if source.title not in numbers:
+                numbers[source.title] = len(sources) + 1
+                sources.append(dataclasses.replace(source, number=numbers[source.title]))
+        local = {source.number: numbers[source.title] for source in part.sources}
+        field = "sentences" if isinstance(part, Answer) else "where_to_ask"
+        moved = tuple(dataclasses.replace(s, source=local[s.source]) for s in getattr(part, field))
+        renumbered.append(dataclasses.replace(part, **{field: moved}))
+    return Reply(question, lang, tuple(renumbered), tuple(sources))
 
 
 def compose(retrieved: Retrieved, decision: Decision, snapshot: Snapshot,

@@ -1,4 +1,4 @@
-"""The one answering path: clean → parse → encode → retrieve → decide → compose.
+"""The one answering path: clean → split → understand → parse → encode → retrieve → decide → compose.
 
 Telegram (through the query lane), the console, `ask`, the evaluation and the benchmark all call this, so
 they cannot drift apart and what is measured is what workers get. It is pure apart from the encoder call.
@@ -11,12 +11,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.answer import Answer, Decline, compose
+from bot.answer import Answer, Decline, Reply, combine, compose
 from bot.decision import Policy, decide
-from bot.question import prepare_question
+from bot.followup import Understood, understand
+from bot.question import prepare_question, split_questions
 from embeddings.encoder import Encoder
 from embeddings.snapshot import TOP_K, Retrieved, Snapshot
 from knowledge.freshness import STALE_AFTER_DAYS, stale_before
+from knowledge.text import detect_language
+
+Result = Answer | Decline | Reply
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Asked:
+    """One message searched: the questions it asks, each as understood and as retrieved."""
+
+    message: str  # cleaned
+    parts: tuple[str, ...]  # the questions it asks, as typed (one for most messages)
+    understood: tuple[Understood, ...]
+    retrieved: tuple[Retrieved, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +43,39 @@ class Pipeline:
         """The same pipeline at other thresholds (the evaluation's sweeps): retrieval is not repeated."""
         return dataclasses.replace(self, policy=dataclasses.replace(self.policy, **thresholds))
 
-    def retrieve(self, snapshot: Snapshot, encoder: Encoder | None, questions: Sequence[str], *,
-                 method: str = "hybrid", k: int = TOP_K) -> list[Retrieved]:
-        """Search the questions as typed, with one encoder call for all (the lexical method needs none).
-        `k` above TOP_K only lets the evaluation rank further; answers are composed from the top TOP_K."""
-        queries = [snapshot.prepare(prepare_question(question)) for question in questions]
+    def retrieve(self, snapshot: Snapshot, encoder: Encoder | None, messages: Sequence[str], *,
+                 previous: Sequence[str | None] | None = None, method: str = "hybrid", k: int = TOP_K) -> list[Asked]:
+        """Search every question of every message with one encoder call for all (the lexical method needs none).
+        `previous` is each message's chat context (the question asked before it), for follow-ups. `k` above
+        TOP_K only lets the evaluation rank further; answers are composed from the top TOP_K."""
+        cleaned = [prepare_question(message) for message in messages]
+        parts = [split_questions(text) for text in cleaned]
+        understood = []
+        for questions, before in zip(parts, previous or [None] * len(messages)):
+            for question in questions:
+                understood.append(understand(question, before))
+                before = question
+        queries = [snapshot.prepare(meant.text) for meant in understood]
         vectors = snapshot.encode(queries, encoder) if method != "lexical" and encoder is not None else None
-        return snapshot.retrieve(queries, vectors, k=k, method=method)
+        found = iter(snapshot.retrieve(queries, vectors, k=k, method=method))
+        meant = iter(understood)
+        return [Asked(text, tuple(questions), tuple(next(meant) for _ in questions),
+                      tuple(next(found) for _ in questions)) for text, questions in zip(cleaned, parts)]
 
-    def compose(self, snapshot: Snapshot, retrieved: Sequence[Retrieved]) -> list[Answer | Decline]:
+    def compose(self, snapshot: Snapshot, asked: Sequence[Asked]) -> list[Result]:
         cutoff = stale_before(self.today(), self.stale_after_days)
-        return [compose(found, decide(found, self.policy), snapshot, cutoff) for found in retrieved]
+        results: list[Result] = []
+        for message in asked:
+            replies = [dataclasses.replace(compose(found, decide(found, self.policy), snapshot, cutoff),
+                                           question=question, carried=meant.carried)
+                       for question, meant, found in zip(message.parts, message.understood, message.retrieved)]
+            if len(replies) == 1:
+                results.append(replies[0])
+            else:
+                results.append(combine(message.message, detect_language(message.message), replies))
+        return results
 
-    def answer(self, snapshot: Snapshot, encoder: Encoder, questions: Sequence[str]) -> list[Answer | Decline]:
-        """Answer questions as typed; several at once share one encoder call (concurrent askers are batched)."""
-        return self.compose(snapshot, self.retrieve(snapshot, encoder, questions))
+    def answer(self, snapshot: Snapshot, encoder: Encoder, messages: Sequence[str],
+               previous: Sequence[str | None] | None = None) -> list[Result]:
+        """Answer messages as typed; several share one encoder call (concurrent askers are batched)."""
+        return self.compose(snapshot, self.retrieve(snapshot, encoder, messages, previous=previous))

@@ -35,3 +35,59 @@ def prepare_question(text: str) -> str:
         if marks <= MAX_COMBINING_MARKS:
             kept.append(char)
     return " ".join("".join(kept).split())[:MAX_QUESTION_CHARS]
+
+
+# --- several questions in one message ---------------------------------------------------------------------
+
+MAX_PARTS = 4  # more numbered items than this is a list of facts pasted in, not questions
+MIN_PART_WORDS = 2  # "2) brp?" alone asks nothing we can search
+
+# Words that make a clause a question, in formal and chat Indonesian, Javanese and Sundanese chat, and English.
+QUESTION_WORDS = frozenset("""
+    apa apakah apaan ap berapa brp brapa brpa kapan kpn siapa sapa dimana dmn mana kemana kmn gimana bagaimana
+    gmn gmna gmana knp kenapa mengapa bisakah bolehkah perlukah haruskah wajibkah piye piro kumaha naon sabaraha
+    sopo saha pripun pinten ngopo naha
+    what how when where who whom whose why which can could is are do does did should must will may
+""".split())
+_YES_NO_TAIL = re.compile(r"\b(?:ga|gak|gk|nggak|enggak|ngga|tidak|tdk|ora|teu|ndak|nggak\s*sih|gak\s*sih|or not)\s*\??$",
+                          re.IGNORECASE)
+_NUMBERED = re.compile(r"(?:^|\s)\(?([1-9])[).:]\s+")
+_JOINERS = re.compile(r"\s(?:terus|trus|trs|tapi|lalu|kemudian|sama|and|also|plus)\s", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _is_question(clause: str) -> bool:
+    words = [word.lower() for word in _WORD.findall(clause)]
+    return len(words) >= MIN_PART_WORDS and (
+        "?" in clause or bool(QUESTION_WORDS.intersection(words)) or bool(_YES_NO_TAIL.search(clause.strip())))
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions a message asks, in order: numbered ones ("1) … 2) …"), several sentences ending in "?",
+    or questions joined by "terus", "sama", "and". A clause that is no question of its own (a worker's story,
+    "bedanya ssw sama magang apa") stays with its neighbour; a single question comes back whole."""
+    numbered = list(_NUMBERED.finditer(text))
+    if 2 <= len(numbered) <= MAX_PARTS and [int(m.group(1)) for m in numbered] == list(range(1, len(numbered) + 1)):
+        lead = text[: numbered[0].start()].strip()
+        parts = [text[m.end(): following.start() if following else len(text)].strip(" ;,")
+                 for m, following in zip(numbered, [*numbered[1:], None])]
+        if all(_is_question(part) or len(_WORD.findall(part)) >= MIN_PART_WORDS for part in parts):
+            return [f"{lead} {part}".strip() if lead and not _is_question(lead) else part for part in parts]
+    clauses = [clause for clause in re.split(r"(?<=\?)\s+", text) if clause.strip()]
+    clauses = [piece for clause in clauses for piece in _split_joined(clause)]
+    questions: list[str] = []
+    for clause in clauses:
+        if questions and (not _is_question(clause) or not _is_question(questions[-1])):
+            questions[-1] = f"{questions[-1]} {clause}"  # a story, or a fragment: one question with its context
+        else:
+            questions.append(clause)
+    return questions[:MAX_PARTS] if len(questions) > 1 else [text]
+
+
+def _split_joined(clause: str) -> list[str]:
+    """ "syarat ssw apa aja terus biayanya brp" -> two questions; "bedanya ssw sama magang apa" -> one."""
+    for joiner in _JOINERS.finditer(clause):
+        left, right = clause[: joiner.start()], clause[joiner.end():]
+        if _is_question(left) and _is_question(right) and not right.lower().startswith(("aja", "saja")):
+            return [left.strip(), *_split_joined(right.strip())]
+    return [clause]

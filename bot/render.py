@@ -9,7 +9,7 @@ import html
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.answer import Answer, Decline, Sentence, Source
+from bot.answer import Answer, Decline, Reply, Sentence, Source
 from bot.texts import text
 
 MONTHS = {
@@ -53,31 +53,53 @@ def _source_lines(sources: Sequence[Source], lang: str, escape: Callable[[str], 
     return lines
 
 
-def to_plain(result: Answer | Decline) -> str:
+def to_plain(result: Answer | Decline | Reply) -> str:
     """For the console chat and `ask`: the same content as Telegram gets, without markup."""
-    return _compose(result, escape=lambda s: s, bold=lambda s: s, link=False)
+    return _compose(result, escape=lambda s: s, bold=lambda s: s, italic=lambda s: s, link=False)
 
 
-def to_html(result: Answer | Decline) -> str:
+def to_html(result: Answer | Decline | Reply) -> str:
     """For Telegram's HTML parse mode: every piece of article and user text escaped."""
-    return _compose(result, escape=html.escape, bold=lambda s: f"<b>{s}</b>", link=True)
+    return _compose(result, escape=html.escape, bold=lambda s: f"<b>{s}</b>", italic=lambda s: f"<i>{s}</i>",
+                    link=True)
 
 
-def _compose(result: Answer | Decline, escape: Callable[[str], str], bold: Callable[[str], str], link: bool) -> str:
-    lang = result.lang
+CONCEPT_LABELS = {"ssw": "SSW", "g to g": "G to G", "jft-basic": "JFT-Basic", "im japan": "IM Japan", "jlpt": "JLPT",
+                  "bpvp": "BPVP", "lpk": "LPK", "coe": "COE", "otit": "OTIT", "kp2mi": "KP2MI", "p3mi": "P3MI",
+                  "rso": "RSO", "kbri": "KBRI", "ikusei shuro": "Ikusei Shūrō", "kemnaker": "Kemnaker"}
+
+
+def _body(result: Answer | Decline, lang: str, escape: Callable[[str], str], bold: Callable[[str], str],
+          italic: Callable[[str], str]) -> list[str]:
+    """The paragraphs of one answer or decline, opening with what was understood from the chat, if anything."""
+    body = []
+    if result.carried:
+        labels = ", ".join(CONCEPT_LABELS.get(concept, concept) for concept in result.carried)
+        body.append(italic(escape(text(lang, "understood_as").format(concepts=labels))))
     if isinstance(result, Answer):
-        body = _paragraphs(result.sentences, escape)
+        body.extend(_paragraphs(result.sentences, escape))
+        return body
+    body.append(text(lang, f"decline_{result.reason}"))
+    if result.where_to_ask:
+        body.append(text(lang, "ask_here") + "\n" + bold(escape(result.contact_heading)))
+        body.extend(_paragraphs(result.where_to_ask, escape))
     else:
-        body = [text(lang, f"decline_{result.reason}")]
-        if result.where_to_ask:
-            body.append(text(lang, "ask_here") + "\n" + bold(escape(result.contact_heading)))
-            body.extend(_paragraphs(result.where_to_ask, escape))
-        else:
-            body.append(text(lang, "topics_hint"))
-    parts = ["\n\n".join(body)]
+        body.append(text(lang, "topics_hint"))
+    return body
+
+
+def _compose(result: Answer | Decline | Reply, escape: Callable[[str], str], bold: Callable[[str], str],
+             italic: Callable[[str], str], link: bool) -> str:
+    lang = result.lang
+    if isinstance(result, Reply):  # each question of the message, headed by itself, then the sources of all
+        blocks = [bold(escape(f"{i}. {part.question}")) + "\n" + "\n\n".join(_body(part, lang, escape, bold, italic))
+                  for i, part in enumerate(result.parts, start=1)]
+    else:
+        blocks = ["\n\n".join(_body(result, lang, escape, bold, italic))]
     if result.sources:
-        parts.append(bold(text(lang, "sources") + ":") + "\n" + "\n".join(_source_lines(result.sources, lang, escape, link)))
-    return "\n\n".join(parts)
+        blocks.append(bold(text(lang, "sources") + ":") + "\n"
+                      + "\n".join(_source_lines(result.sources, lang, escape, link)))
+    return "\n\n".join(blocks)
 
 
 TELEGRAM_LIMIT = 4096  # Telegram's limit per message, in UTF-16 code units; markup counts here, so we stay under

@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources": "Sumber",
         "as_of": "per {date}",
         "checked_long_ago": "diperiksa pada {date}, cek sumber resminya",
+        "understood_as": "(saya pahami: tentang {concepts})",
         "decline_coverage": _UNSURE_ID,
         "decline_scope": _UNSURE_ID,
         "decline_elsewhere": (
@@ -86,6 +87,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "as_of": "as of {date}",
         "checked_long_ago": "checked on {date}; check the official source",
+        "understood_as": "(as I understand it: about {concepts})",
         "decline_coverage": _UNSURE_EN,
         "decline_scope": _UNSURE_EN,
         "decline_elsewhere": (

@@ -20,7 +20,7 @@ from embeddings.snapshot import INDEX_FORMAT, Manifest, Snapshot, scope_inputs
 from embeddings.store import EmbeddingCache
 from knowledge.chunker import split_into_passages
 from knowledge.model import Article, Passage, ScopeExamples
-from knowledge.text import TOKENIZER_ID, tokenize
+from knowledge.text import TOKENIZER_ID, split_sentences, tokenize
 
 # A reload after a one-article edit re-chunks and re-tokenises only that article: in a 10k-passage base
 # the rest would take most of the reload (docs/benchmarks.md). Sized for a large knowledge base.
@@ -53,6 +53,8 @@ def build_snapshot(
     texts = [passage.indexed_text for passage in passages]
     hashes = [text_hash(text) for text in texts]
     vectors, missing = _embed(texts, hashes, encoder, cache)
+    sentences = [sentence for passage in passages for sentence in split_sentences(passage.text)]
+    sentence_vectors, _ = _embed(sentences, [text_hash(sentence) for sentence in sentences], encoder, cache)
 
     dense = DenseIndex.build(vectors, kind=dense_kind)
     scope_hash = text_hash("\n".join([*scope.in_scope, "|", *scope.out_of_scope])) if scope.out_of_scope else ""
@@ -74,6 +76,7 @@ def build_snapshot(
         articles={article.slug: article for article in articles},
         lexical=LexicalIndex.build([_tokens_of(text) for text in texts]),
         dense=dense,
+        sentence_vectors=sentence_vectors.astype(np.float16),  # to choose answer sentences; half the memory
     )
     if scope.out_of_scope:
         fitted_alike = previous is not None and previous.manifest.scope_hash == scope_hash \

@@ -19,6 +19,7 @@ from embeddings.lexical import LexicalIndex
 from embeddings.query import Phrase, Query, names_in
 from embeddings.scope import ScopeModel, scope_features
 from knowledge.model import Article, Passage
+from knowledge.text import split_sentences
 
 TOP_K = 8  # passages handed to answer composition: enough for 2-3 cited sources and related questions
 CANDIDATES = 50  # taken from each index before fusion: recall@50 of either is ~0.95+ on tydiqa-id
@@ -27,7 +28,8 @@ METHODS = ("hybrid", "lexical", "dense", "rrf")
 UNKNOWN_WEIGHT = 0.4  # of a word the index lacks, in coverage; chosen with the thresholds in bot/answer.py
 
 
-INDEX_FORMAT = 3  # raise when what an index holds changes (2: titles up to the colon; 3: the scope model)
+INDEX_FORMAT = 4  # raise when what an index holds changes (2: titles up to the colon; 3: the scope model;
+# 4: sentence vectors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,28 @@ class Snapshot:
     lexical: LexicalIndex
     dense: DenseIndex
     scope: ScopeModel | None = None  # None: no labelled examples, coverage alone decides
+    sentence_vectors: np.ndarray | None = None  # every passage's sentences embedded, in passage order (float16)
+
+    @cached_property
+    def sentences(self) -> tuple[tuple[str, ...], ...]:
+        """Each passage's sentences, as answers quote them and as `sentence_vectors` holds them."""
+        return tuple(tuple(split_sentences(passage.text)) for passage in self.passages)
+
+    @cached_property
+    def _sentence_start(self) -> np.ndarray:
+        return np.cumsum([0, *map(len, self.sentences)])
+
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        return {passage.id: row for row, passage in enumerate(self.passages)}
+
+    def sentences_of(self, passage: Passage) -> tuple[tuple[str, ...], np.ndarray | None]:
+        """A passage's sentences and their embeddings (None where the snapshot has none)."""
+        row = self._row_of[passage.id]
+        if self.sentence_vectors is None:
+            return self.sentences[row], None
+        start, end = self._sentence_start[row], self._sentence_start[row + 1]
+        return self.sentences[row], self.sentence_vectors[start:end]
 
     @cached_property
     def contacts(self) -> tuple[Passage, ...]:

@@ -101,6 +101,8 @@ def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
     (folder / "articles.json").write_text(json.dumps(articles, ensure_ascii=False), encoding="utf-8")
     snapshot.dense.save(folder)
     snapshot.lexical.save(folder)
+    if snapshot.sentence_vectors is not None:
+        np.save(folder / "sentence_vectors.npy", snapshot.sentence_vectors)
     if snapshot.scope is not None:
         np.save(folder / "scope.npy", snapshot.scope.to_array())
     # the manifest goes last: its presence marks a complete folder
@@ -127,7 +129,13 @@ def _read_snapshot(folder: Path) -> Snapshot:
     scope = ScopeModel.from_array(np.load(folder / "scope.npy")) if (folder / "scope.npy").exists() else None
     if scope is not None and scope.weights.shape != (feature_count(manifest.dimension),):
         raise ValueError(f"{folder.name}: scope model of {scope.weights.shape} features, not for {manifest.dimension}")
-    return Snapshot(manifest, passages, articles, lexical, dense, scope)
+    sentences = folder / "sentence_vectors.npy"
+    sentence_vectors = np.load(sentences) if sentences.exists() else None
+    snapshot = Snapshot(manifest, passages, articles, lexical, dense, scope, sentence_vectors)
+    if sentence_vectors is not None and len(sentence_vectors) != snapshot._sentence_start[-1]:
+        raise ValueError(f"{folder.name}: {len(sentence_vectors)} sentence vectors for "
+                         f"{snapshot._sentence_start[-1]} sentences")
+    return snapshot
 
 
 def _passage_to_dict(passage: Passage) -> dict:

@@ -57,4 +57,4 @@ def search(snapshot, question, encoder, method="hybrid"):
     """The hits the pipeline retrieves for one question as typed."""
     from bot.pipeline import Pipeline
 
-    return list(Pipeline().retrieve(snapshot, encoder, [question], method=method)[0].hits)
+    return list(Pipeline().retrieve(snapshot, encoder, [question], method=method)[0].retrieved[0].hits)

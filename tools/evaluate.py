@@ -24,13 +24,12 @@ import click
 import numpy as np
 import yaml
 
-from bot.answer import Answer, Decline
 from bot.decision import decide
-from bot.pipeline import Pipeline
+from bot.pipeline import Asked, Pipeline, Result
 from bot.render import to_plain
 from embeddings.encoder import Encoder
 from embeddings.scope import ScopeModel
-from embeddings.snapshot import METHODS, Retrieved, Snapshot, scope_inputs
+from embeddings.snapshot import METHODS, Snapshot, scope_inputs
 from knowledge.model import ScopeExamples
 from tools.metrics import first_rank
 from tools.report import markdown_table
@@ -89,7 +88,7 @@ def load_eval_set(path: Path = EVAL_SET) -> EvalSet:
                    tuple(_text(q) for q in data.get("unanswerable") or ()))
 
 
-def has_fact(reply: Answer | Decline, facts: Sequence[str]) -> bool:
+def has_fact(reply: Result, facts: Sequence[str]) -> bool:
     text = to_plain(reply).lower()
     return reply.answered and any(fact.lower() in text for fact in facts)
 
@@ -101,7 +100,7 @@ def evaluate(snapshot: Snapshot, encoder: Encoder, gold: EvalSet, method: str = 
 
 
 def search(snapshot: Snapshot, encoder: Encoder, gold: EvalSet, method: str = "hybrid",
-           pipeline: Pipeline = Pipeline()) -> tuple[list[Retrieved], float]:
+           pipeline: Pipeline = Pipeline()) -> tuple[list[Asked], float]:
     """Retrieve every question of the set once (threshold sweeps then re-run only the decision)."""
     texts = [q.text for q in gold.questions] + list(gold.unanswerable) + list(gold.out_of_scope)
     started = time.perf_counter()
@@ -109,13 +108,14 @@ def search(snapshot: Snapshot, encoder: Encoder, gold: EvalSet, method: str = "h
     return retrieved, (time.perf_counter() - started) / max(len(texts), 1)
 
 
-def score(gold: EvalSet, retrieved: Sequence[Retrieved], seconds_per_question: float, *, snapshot: Snapshot,
+def score(gold: EvalSet, retrieved: Sequence[Asked], seconds_per_question: float, *, snapshot: Snapshot,
           method: str, pipeline: Pipeline = Pipeline()) -> EvalResult:
     replies = pipeline.compose(snapshot, retrieved)
     n_in, n_un = len(gold.questions), len(gold.unanswerable)
     in_scope, unanswerable, out_of_scope = replies[:n_in], replies[n_in:n_in + n_un], replies[n_in + n_un:]
-    ranks = [first_rank([hit.passage.article for hit in found.hits], q.articles)
-             for q, found in zip(gold.questions, retrieved)]
+    # a message asking several things is ranked on its first question, the one its key fact is for
+    ranks = [first_rank([hit.passage.article for hit in asked.retrieved[0].hits], q.articles)
+             for q, asked in zip(gold.questions, retrieved)]
     facts = [has_fact(reply, q.facts) for q, reply in zip(gold.questions, in_scope)]
     by_lang = {}
     for lang in sorted({q.lang for q in gold.questions}):
@@ -151,7 +151,8 @@ def cross_validate_scope(snapshot: Snapshot, encoder: Encoder, examples: ScopeEx
     """K-fold cross-validation of the scope model on its own examples: the honest view of what it adds,
     since a model judging the questions it was fitted on would look perfect."""
     texts = [*examples.in_scope, *examples.out_of_scope]
-    retrieved = [dataclasses.replace(found, in_domain=None) for found in pipeline.retrieve(snapshot, encoder, texts)]
+    retrieved = [dataclasses.replace(asked.retrieved[0], in_domain=None)
+                 for asked in pipeline.retrieve(snapshot, encoder, texts)]
     features = scope_inputs(np.stack([found.vector for found in retrieved]), [found.hits for found in retrieved])
     labels = np.r_[np.ones(len(examples.in_scope), bool), np.zeros(len(examples.out_of_scope), bool)]
     fold_of = np.empty(len(texts), int)
@@ -174,8 +175,8 @@ def misses(snapshot: Snapshot, encoder: Encoder, gold: EvalSet, method: str = "h
     """Questions whose right article is not in the top 3, for reading (never for tuning single answers)."""
     retrieved = pipeline.retrieve(snapshot, encoder, [q.text for q in gold.questions], method=method)
     lines = []
-    for q, found in zip(gold.questions, retrieved):
-        articles = [hit.passage.article for hit in found.hits[:3]]
+    for q, asked in zip(gold.questions, retrieved):
+        articles = [hit.passage.article for hit in asked.retrieved[0].hits[:3]]
         if first_rank(articles, q.articles) is None:
             lines.append(f"{q.text!r}: wanted {', '.join(q.articles)}; got {', '.join(articles)}")
     return lines

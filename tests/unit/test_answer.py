@@ -146,14 +146,18 @@ def test_an_answer_never_starts_with_a_sentence_that_points_back():
 
 
 def test_a_source_checked_long_ago_tells_the_worker_to_check_the_official_page():
-    from bot.pipeline import Pipeline
-    from embeddings.query import Query
-    from embeddings.snapshot import Retrieved
     from types import SimpleNamespace
 
+    from bot.followup import Understood
+    from bot.pipeline import Asked, Pipeline
+    from embeddings.query import Query
+    from embeddings.snapshot import Retrieved
+
+    question = "berapa lama SSW boleh tinggal"
     snapshot = SimpleNamespace(articles=ARTICLES, lexical=SimpleNamespace(idf=idf), contacts=())
-    found = Retrieved(Query.parse("berapa lama SSW boleh tinggal"), (hit(SSW_STAY, 1.0, 0.9),), None)
-    fresh = Pipeline(today=lambda: date(2026, 12, 4)).compose(snapshot, [found])[0]  # checked 1 Oct 2026
-    old = Pipeline(today=lambda: date(2028, 1, 5)).compose(snapshot, [found])[0]
+    asked = Asked(question, (question,), (Understood(question),),
+                  (Retrieved(Query.parse(question), (hit(SSW_STAY, 1.0, 0.9),), None),))
+    fresh = Pipeline(today=lambda: date(2026, 12, 4)).compose(snapshot, [asked])[0]  # checked 1 Oct 2026
+    old = Pipeline(today=lambda: date(2028, 1, 5)).compose(snapshot, [asked])[0]
     assert not fresh.sources[0].stale and "per 1 Oktober 2026" in to_plain(fresh)
     assert old.sources[0].stale and "diperiksa pada 1 Oktober 2026, cek sumber resminya" in to_plain(old)

@@ -1,0 +1,81 @@
+"""Understanding a question with the one before it: "syarat SSW apa aja?" then "kalau kaigo?".
+
+Workers chat. A question that names no programme of its own, or points back ("itu", "yang tadi", "kalau
+…?", "terus …?"), means the subject of the question before it. Without a language model we carry over what
+the retrieval already knows: the glossary's programmes, fields and topics. The follow-up's own words win:
+only the kinds it lacks are carried. The same rule joins the parts of one message ("syarat SSW apa aja?
+terus biayanya brp?") and the turns of a chat.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.glossary import matched_groups, normalise_informal
+from knowledge.text import tokenize
+
+PROGRAMMES = ("ssw", "magang", "ikusei shuro", "g to g", "bpvp", "im japan")
+FIELDS = ("kaigo", "pertanian", "peternakan", "perikanan", "konstruksi", "restoran", "pengolahan makanan",
+          "manufaktur", "perbaikan mobil", "pembersihan gedung", "perhotelan", "galangan kapal", "penerbangan",
+          "angkutan mobil", "kereta api", "kehutanan", "industri kayu")
+THINGS = ("jft-basic", "jlpt", "coe", "zairyu card", "dattai ichijikin", "lpk", "sending organization", "p3mi",
+          "rso", "kanri dantai", "otit", "kp2mi", "kemnaker", "kbri", "upah minimum")
+TOPICS = ("syarat", "biaya", "gaji", "ujian", "umur", "daftar", "keluarga", "pindah kerja", "pelatihan", "paspor",
+          "asuransi", "pensiun", "kontrak", "lembur")
+KINDS = {"programme": PROGRAMMES, "field": FIELDS, "thing": THINGS, "topic": TOPICS}
+"""Glossary concepts (by the first name of their group) that a follow-up may inherit, by kind: what a question
+is about (a programme, a field, a thing such as a test or an office) and what it asks about it (a topic)."""
+SUBJECT_KINDS = ("programme", "field", "thing")
+
+# Opening words of a message that leans on the one before ("kalau kaigo?", "terus biayanya?", "itu resmi?").
+_POINTS_BACK = re.compile(
+    r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|itu|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
+    r"|and for|and under|what if|same for)\b|\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    text: str  # what is searched: the question, plus what it inherited
+    carried: tuple[str, ...] = ()  # the inherited concepts, to show the worker what was understood
+
+
+_POSSESSIVE = re.compile(r"\b(\w{3,}?)(?:nya|ny)\b")  # "biayanya", "umurny": the topic is "biaya", "umur"
+
+
+def _normalised(text: str) -> str:
+    return _POSSESSIVE.sub(r"\1", normalise_informal(text))
+
+
+def concepts_by_kind(text: str) -> dict[str, list[str]]:
+    """The programmes, fields and topics a question names (glossary heads, in the order of KINDS)."""
+    heads = {group[0] for group, _ in matched_groups(_normalised(text))}
+    return {kind: [head for head in heads_of_kind if head in heads] for kind, heads_of_kind in KINDS.items()}
+
+
+def _asks_something_of_its_own(text: str) -> bool:
+    """Whether words beyond the glossary's subjects remain ("how often", "resmi"): then only the subject is
+    missing, not what is asked about it."""
+    normalised = _normalised(text)
+    named = {token for _, terms in matched_groups(normalised) for term in terms for token in tokenize(term)}
+    return bool(set(tokenize(normalised)) - named)
+
+
+def understand(question: str, previous: str | None) -> Understood:
+    """The question as meant after `previous`. It leans on it when it names no subject of its own (programme,
+    field or thing), or opens by pointing back; then the kinds of subject it lacks come from `previous`, and so
+    does the topic when the question asks nothing of its own ("kalau kaigo?"). A question that stands alone is
+    left as it is."""
+    if not previous:
+        return Understood(question)
+    own = concepts_by_kind(question)
+    leans_back = not any(own[kind] for kind in SUBJECT_KINDS) or _POINTS_BACK.search(_normalised(question).strip())
+    if not leans_back:
+        return Understood(question)
+    before = concepts_by_kind(previous)
+    lacking = [kind for kind in KINDS if not own[kind]]
+    if "topic" in lacking and _asks_something_of_its_own(question):
+        lacking.remove("topic")
+    carried = tuple(head for kind in lacking for head in before[kind])
+    return Understood(f"{question} {' '.join(carried)}".strip(), carried) if carried else Understood(question)

@@ -1,0 +1,47 @@
+"""Several questions in one message, and a question understood with the one before it."""
+
+import pytest
+
+from bot.followup import understand
+from bot.question import split_questions
+
+
+@pytest.mark.parametrize(("message", "questions"), [
+    ("mau tanya 2 hal kak: 1) magang im japan umur maksimal brp? 2) ujian skill kaigo bisa di indonesia ga?",
+     ["mau tanya 2 hal kak: magang im japan umur maksimal brp?",
+      "mau tanya 2 hal kak: ujian skill kaigo bisa di indonesia ga?"]),
+    ("1) what is kaigo 2) do I need nursing diploma 3) what test do I need",
+     ["what is kaigo", "do I need nursing diploma", "what test do I need"]),
+    ("syarat magang apa? biayanya brp? berangkatnya kapan?", ["syarat magang apa?", "biayanya brp?", "berangkatnya kapan?"]),
+    ("syarat ssw apa aja terus biayanya brp?", ["syarat ssw apa aja", "biayanya brp?"]),
+    ("How much does the JFT-Basic test cost in Indonesia and how often can I take it?",
+     ["How much does the JFT-Basic test cost in Indonesia", "how often can I take it?"]),
+    # one question, however it is dressed
+    ("bedanya ssw sama magang apa", ["bedanya ssw sama magang apa"]),
+    ("sama aja gk jft sama jlpt?", ["sama aja gk jft sama jlpt?"]),
+    ("apa itu ssw? aku lulusan sma", ["apa itu ssw? aku lulusan sma"]),  # the story stays with its question
+    ("kak saya lulusan smk otomotif, umur 24. bisa ikut ssw ga?", ["kak saya lulusan smk otomotif, umur 24. bisa ikut ssw ga?"]),
+    ("kalo di jepang gaji ga dibayar trus dipukul atasan lapor kemana?",
+     ["kalo di jepang gaji ga dibayar trus dipukul atasan lapor kemana?"]),
+    ("syarat: 1. umur 18 2. sehat", ["syarat: 1. umur 18 2. sehat"]),  # a list of facts, not of questions
+])
+def test_a_message_is_split_into_the_questions_it_asks(message, questions):
+    assert split_questions(message) == questions
+
+
+@pytest.mark.parametrize(("previous", "question", "carried"), [
+    ("syarat ssw apa aja kak?", "kalau kaigo?", ("ssw", "syarat")),  # the field is its own; programme and topic not
+    ("syarat ssw apa aja?", "terus biayanya brp?", ("ssw",)),  # its own topic ("biaya-nya") wins
+    ("syarat ssw kaigo", "yg magang gmn?", ("kaigo", "syarat")),  # its own programme wins
+    ("how much is the JFT-Basic fee", "and how often can I take it?", ("jft-basic",)),  # asks its own thing
+    ("lpk di surabaya yg resmi dmn", "itu resmi gak sih? cara ngeceknya gmn", ("lpk",)),
+    ("what is kaigo", "do I need nursing diploma", ("kaigo",)),
+    # questions that stand alone carry nothing
+    ("gaji kaigo ssw brp kak?", "kalo SSW restoran syarat tesnya apa aja?", ()),
+    ("magang im japan umur maksimal brp?", "ujian skill kaigo bisa di indonesia ga?", ()),
+    (None, "kalau kaigo?", ()),
+])
+def test_a_follow_up_inherits_only_what_it_lacks(previous, question, carried):
+    understood = understand(question, previous)
+    assert understood.carried == carried
+    assert understood.text.startswith(question) and all(concept in understood.text for concept in carried)

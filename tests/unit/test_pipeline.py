@@ -1,0 +1,44 @@
+"""The pipeline on the fixture knowledge base: several questions in one message, and chat context."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Answer, Reply
+from bot.pipeline import Pipeline
+from bot.render import to_plain
+from embeddings.build import build_snapshot
+from knowledge.loader import load_articles
+from tests.fakes import FakeEncoder
+
+FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+ENCODER = FakeEncoder()
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return build_snapshot(load_articles(FIXTURE_KB, today=date(2026, 12, 4)).articles, ENCODER)[0]
+
+
+def test_a_message_asking_two_things_gets_both_answered_each_with_its_source(snapshot):
+    reply = Pipeline().answer(snapshot, ENCODER, ["kak mau tanya: 1) syarat umum ikut magang apa? "
+                                                  "2) cara daftar pelatihan BPVP gimana?"])[0]
+    assert isinstance(reply, Reply) and reply.answered and len(reply.parts) == 2
+    first, second = reply.parts
+    assert first.hits[0].passage.article == "magang" and second.hits[0].passage.article == "bpvp"
+    assert [s.title for s in reply.sources] == ["Magang ke Jepang (TITP) singkat", "Pelatihan di BPVP"]
+    assert {s.source for s in second.sentences} == {2}  # numbered across the whole reply
+    text = to_plain(reply)
+    assert "1. kak mau tanya: syarat umum ikut magang apa?" in text and "2. " in text
+    assert text.count("Sumber:") == 1 and "[2] Pelatihan di BPVP" in text
+
+
+def test_a_follow_up_is_answered_about_the_subject_before_it_and_says_so(snapshot):
+    alone = Pipeline().answer(snapshot, ENCODER, ["berapa lama boleh tinggal?"])[0]
+    followed = Pipeline().answer(snapshot, ENCODER, ["terus berapa lama boleh tinggal?"],
+                                 previous=["syarat bahasa jepang buat ssw apa"])[0]
+    assert isinstance(followed, Answer) and followed.carried == ("ssw",)
+    assert followed.hits[0].passage.article == "ssw"
+    assert "(saya pahami: tentang SSW)" in to_plain(followed)
+    assert alone.carried == ()
