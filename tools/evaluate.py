@@ -137,6 +137,58 @@ def score(gold: EvalSet, retrieved: Sequence[Asked], seconds_per_question: float
 
 
 @dataclass(frozen=True, slots=True)
+class Dialogue:
+    """Two turns: a question, then a follow-up meant in its context (`kind` "followup"), or a new question
+    that must not inherit the first one's subject (`kind` "fresh")."""
+
+    first: str
+    then: str
+    kind: str
+    lang: str
+    articles: tuple[str, ...]  # that answer `then` as meant; empty if the knowledge base does not
+    facts: tuple[str, ...]
+
+
+def load_dialogues(path: Path) -> tuple[Dialogue, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(Dialogue(item["first"], item["then"], item["kind"], item.get("lang", "id"),
+                          tuple(item.get("articles") or ()), tuple(str(f) for f in item.get("fact") or ()))
+                 for item in data["dialogues"])
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueResult:
+    kind: str
+    answerable: int
+    hit3: float  # of the follow-ups the knowledge base answers: a right article in the top 3
+    fact: float  # ...and their key fact in the reply
+    unanswerable_answered: float | None  # of the follow-ups it does not answer: answered anyway
+    by_lang: dict[str, tuple[int, float]]
+
+
+def evaluate_dialogues(snapshot: Snapshot, encoder: Encoder, dialogues: Sequence[Dialogue], *, context: bool = True,
+                       pipeline: Pipeline = Pipeline()) -> list[DialogueResult]:
+    """The second turns, each asked after its first (`context`) or alone, as a chat without memory would."""
+    previous = [d.first for d in dialogues] if context else None
+    asked = pipeline.retrieve(snapshot, encoder, [d.then for d in dialogues], previous=previous)
+    replies = pipeline.compose(snapshot, asked)
+    results = []
+    for kind in sorted({d.kind for d in dialogues}):
+        rows = [(d, a, r) for d, a, r in zip(dialogues, asked, replies) if d.kind == kind]
+        answerable = [(d, a, r) for d, a, r in rows if d.articles]
+        unanswerable = [r for d, _, r in rows if not d.articles]
+        ranks = [first_rank([h.passage.article for h in a.retrieved[0].hits], d.articles) for d, a, _ in answerable]
+        facts = [has_fact(r, d.facts) for d, _, r in answerable]
+        by_lang = {lang: (len(mine), sum(mine) / len(mine)) for lang in sorted({d.lang for d, _, _ in answerable})
+                   for mine in [[ok for (d, _, _), ok in zip(answerable, facts) if d.lang == lang]]}
+        n = max(len(answerable), 1)
+        results.append(DialogueResult(
+            kind, len(answerable), sum(r is not None and r <= 3 for r in ranks) / n, sum(facts) / n,
+            sum(r.answered for r in unanswerable) / len(unanswerable) if unanswerable else None, by_lang))
+    return results
+
+
+@dataclass(frozen=True, slots=True)
 class ScopeCheck:
     """Declines on the labelled scope examples, each judged by a scope model fitted without it."""
 
@@ -200,7 +252,10 @@ def format_table(results: Sequence[EvalResult]) -> str:
 @click.option("--sweep", is_flag=True, help="Also show declines at other coverage and scope thresholds.")
 @click.option("--show-misses", is_flag=True, help="List questions whose right article is not in the top 3.")
 @click.option("--scope", is_flag=True, help="Also cross-validate the scope model on its labelled examples.")
-def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_misses: bool, scope: bool) -> None:
+@click.option("--dialogues", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A set of two-turn dialogues: follow-ups scored with and without the first turn.")
+def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_misses: bool, scope: bool,
+         dialogues: Path | None) -> None:
     """Score retrieval and answers of the configured knowledge base on gold questions."""
     from bot.__main__ import _open_knowledge, _settings
     from knowledge.loader import load_articles
@@ -208,7 +263,7 @@ def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_mi
     settings = _settings()
     kb, encoder = _open_knowledge(settings)
     pipeline = Pipeline()
-    for path in golds or (EVAL_SET,):
+    for path in golds or (() if dialogues else (EVAL_SET,)):
         gold = load_eval_set(path)
         click.echo(f"\n{path.name}: {len(gold.questions)} questions, {len(gold.unanswerable)} unanswerable, "
                    f"{len(gold.out_of_scope)} out of scope; {kb.snapshot.manifest.passages} passages, "
@@ -231,6 +286,15 @@ def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_mi
                            f"out-of-scope declined {r.oos_declined:.3f}")
         if show_misses:
             click.echo("\n" + "\n".join(misses(kb.snapshot, encoder, gold)))
+    if dialogues:
+        items = load_dialogues(dialogues)
+        for context in (False, True):
+            click.echo(f"\n{dialogues.name}, second turns {'after the first' if context else 'asked alone'}:")
+            click.echo(markdown_table(
+                ["kind", "answerable", "hit@3", "key fact", "unanswerable answered", "key fact by language"],
+                [[r.kind, r.answerable, r.hit3, r.fact, "" if r.unanswerable_answered is None else r.unanswerable_answered,
+                  ", ".join(f"{lang} {share:.3f} ({count})" for lang, (count, share) in r.by_lang.items())]
+                 for r in evaluate_dialogues(kb.snapshot, encoder, items, context=context, pipeline=pipeline)]))
     if scope:
         examples = load_articles(settings.knowledge_dir, today=date.today()).scope
         check = cross_validate_scope(kb.snapshot, encoder, examples, pipeline=pipeline)
