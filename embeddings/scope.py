@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embeddings.logistic import balanced_weights, fit_logistic
+
 REGULARISATION = 1.0  # scikit-learn's C: the default; weaker (larger) overfits a few hundred examples
-NEWTON_STEPS = 50  # the loss is convex and smooth: Newton's method converges in about ten
 RETRIEVAL_SCALE = 3.0  # the two retrieval features beside a unit-length embedding: scaled up, they are
 # penalised less than its 384 dimensions, and they are what tells a covered question from one that is not
 
@@ -44,24 +45,11 @@ class ScopeModel:
     def fit(cls, in_scope: np.ndarray, out_of_scope: np.ndarray) -> ScopeModel:
         """L2-regularised logistic regression on the examples' features, both classes weighing the same
         whatever their counts: scikit-learn's LogisticRegression(C=REGULARISATION, class_weight="balanced"),
-        solved by Newton's method in numpy. A few hundred rows of a few hundred features take milliseconds,
-        and the bot, which fits it when it builds an index, never imports scikit-learn and SciPy (0.9 s, 150 MB)."""
-        features = np.vstack([in_scope, out_of_scope]).astype(np.float64)
+        fitted in numpy (embeddings.logistic): a few hundred rows of a few hundred features take milliseconds."""
+        features = np.vstack([in_scope, out_of_scope])
         labels = np.r_[np.ones(len(in_scope)), np.zeros(len(out_of_scope))]
-        weights = np.where(labels == 1, len(labels) / (2 * len(in_scope)), len(labels) / (2 * len(out_of_scope)))
-        design = np.hstack([features, np.ones((len(labels), 1))])  # the last column is the intercept
-        penalty = np.eye(design.shape[1]) / REGULARISATION
-        penalty[-1, -1] = 0.0  # as in scikit-learn, the intercept is not penalised
-        theta = np.zeros(design.shape[1])
-        for _ in range(NEWTON_STEPS):
-            probability = 1.0 / (1.0 + np.exp(-(design @ theta)))
-            gradient = design.T @ (weights * (probability - labels)) + penalty @ theta
-            hessian = (design.T * (weights * probability * (1 - probability))) @ design + penalty
-            step = np.linalg.solve(hessian, gradient)
-            theta -= step
-            if np.abs(step).max() < 1e-8:
-                break
-        return cls(theta[:-1].astype(np.float32), float(theta[-1]))
+        weights, bias = fit_logistic(features, labels, balanced_weights(labels), REGULARISATION)
+        return cls(weights.astype(np.float32), bias)
 
     def in_domain(self, features: np.ndarray) -> np.ndarray:
         """The probability that each question (a row of scope_features) is one the bot is for."""
