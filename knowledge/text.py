@@ -129,6 +129,11 @@ def tokenize(text: str) -> list[str]:
     return [_stem(word) for word in _WORD.findall(text.lower().translate(_PLAIN_VOWELS)) if word not in _STOPWORDS]
 
 
+def stem(word: str) -> str:
+    """The stem of one lower-case word, stop word or not: what tokenize makes of the words it keeps."""
+    return _stem(word)
+
+
 @lru_cache(maxsize=_STEM_CACHE_SIZE)
 def _stem(word: str) -> str:
     """Sastrawi is slow pure Python; the same few thousand words come back all the time."""
