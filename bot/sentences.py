@@ -176,8 +176,8 @@ def _evidence(sentence: str, words: Sequence[str], capitalised: Sequence[int],
             found.add("duration")
     if any(sign in sentence for sign in _AMOUNT_SIGNS):
         found.add("amount")
-    if (not _MONTHS.isdisjoint(new) or digits and (any(len(w) == 4 and w[:2] in ("19", "20") and w.isdigit() for w in new)
-                                                   or _NUMERIC_DATE.search(sentence))):
+    years = digits and any(len(w) == 4 and w[:2] in ("19", "20") and w.isdigit() for w in new)
+    if not _MONTHS.isdisjoint(new) or years or digits and _NUMERIC_DATE.search(sentence):
         found.add("date")
     names = [j for j in capitalised if words[j] not in question_words]
     if names:
