@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answer import Answer, Decline, Reply, combine, compose
-from bot.decision import Policy, decide
+from bot.candidates import candidates, shipped_selector
+from bot.decision import Policy, decide, require_an_answering_sentence
 from bot.followup import Understood, understand
 from bot.question import prepare_question, split_questions
+from bot.sentences import SentenceSelector
 from embeddings.encoder import Encoder
 from embeddings.snapshot import TOP_K, Retrieved, Snapshot
 from knowledge.freshness import STALE_AFTER_DAYS, stale_before
@@ -38,6 +40,7 @@ class Pipeline:
     policy: Policy = Policy()
     stale_after_days: int = STALE_AFTER_DAYS  # older sources are marked in answers (knowledge/freshness.py)
     today: Callable[[], date] = date.today
+    selector: SentenceSelector | None = None  # None: the shipped answer-sentence model (models/answer-selector.json)
 
     def with_policy(self, **thresholds: float) -> Pipeline:
         """The same pipeline at other thresholds (the evaluation's sweeps): retrieval is not repeated."""
@@ -64,11 +67,16 @@ class Pipeline:
 
     def compose(self, snapshot: Snapshot, asked: Sequence[Asked]) -> list[Result]:
         cutoff = stale_before(self.today(), self.stale_after_days)
+        selector = self.selector or shipped_selector()
         results: list[Result] = []
         for message in asked:
-            replies = [dataclasses.replace(compose(found, decide(found, self.policy), snapshot, cutoff),
-                                           question=question, carried=meant.carried)
-                       for question, meant, found in zip(message.parts, message.understood, message.retrieved)]
+            replies = []
+            for question, meant, found in zip(message.parts, message.understood, message.retrieved):
+                decision = decide(found, self.policy)
+                pool = candidates(found, decision.confident, snapshot, selector) if decision.answers else ()
+                decision = require_an_answering_sentence(decision, pool, self.policy)
+                reply = compose(found, decision, pool, snapshot, cutoff)
+                replies.append(dataclasses.replace(reply, question=question, carried=meant.carried))
             if len(replies) == 1:
                 results.append(replies[0])
             else:

@@ -78,6 +78,8 @@ def _body(result: Answer | Decline, lang: str, escape: Callable[[str], str], bol
         body.append(italic(escape(text(lang, "understood_as").format(concepts=labels))))
     if isinstance(result, Answer):
         body.extend(_paragraphs(result.sentences, escape))
+        if any(source.lang != lang for source in result.sources):  # the fact asked is worth a language switch
+            body.append(italic(escape(text(lang, "other_language_source"))))
         return body
     body.append(text(lang, f"decline_{result.reason}"))
     if result.where_to_ask:

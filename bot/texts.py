@@ -23,6 +23,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "as_of": "per {date}",
         "checked_long_ago": "diperiksa pada {date}, cek sumber resminya",
         "understood_as": "(saya pahami: tentang {concepts})",
+        "other_language_source": "(Sebagian jawaban ini dikutip dari artikel kami dalam bahasa Inggris.)",
         "decline_coverage": _UNSURE_ID,
         "decline_scope": _UNSURE_ID,
         "decline_elsewhere": (
@@ -88,6 +89,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "as_of": "as of {date}",
         "checked_long_ago": "checked on {date}; check the official source",
         "understood_as": "(as I understand it: about {concepts})",
+        "other_language_source": "(Some of this comes from our articles in Indonesian, quoted as written.)",
         "decline_coverage": _UNSURE_EN,
         "decline_scope": _UNSURE_EN,
         "decline_elsewhere": (

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
-from knowledge.glossary import informal_variants, matched_groups, normalise_informal, other_names
-from knowledge.text import is_stop_word, tokenize
+from knowledge.glossary import (
+    indonesian_for_english,
+    informal_variants,
+    matched_groups,
+    normalise_informal,
+    other_names,
+)
+from knowledge.text import detect_language, is_stop_word, tokenize
 
 
 Phrase = tuple[str, ...]
@@ -37,6 +43,13 @@ class Query:
             for term in terms:
                 for token in tokenize(term):
                     alternatives.setdefault(token, {(token,)}).update(names)
+        translated: list[str] = []
+        if _looks_english(normalised):
+            for term, indonesian in indonesian_for_english(normalised):
+                names = {phrase for phrase in (tuple(tokenize(word)) for word in indonesian) if phrase}
+                for token in tokenize(term):
+                    alternatives.setdefault(token, {(token,)}).update(names)
+                translated += indonesian
         resolved: list[str] = []
         if known_forms is not None:
             for token, alts in list(alternatives.items()):
@@ -47,13 +60,18 @@ class Query:
                         continue
                     alts.update((form,) for form in forms)
                     resolved += forms
-        expanded = " ".join([normalised, *other_names(groups), *resolved])
+        expanded = " ".join([normalised, *other_names(groups), *translated, *resolved])
         return cls(
             text=text,
             expanded=expanded,
             tokens=tuple(tokenize(expanded)),
             concepts=tuple((token, frozenset(alts)) for token, alts in alternatives.items()),
         )
+
+
+def _looks_english(text: str) -> bool:
+    """Translate only English questions: "bank" or "status" in an Indonesian one is Indonesian already."""
+    return detect_language(text) == "en"
 
 
 def _informal_stop_word(token: str) -> bool:

@@ -254,3 +254,79 @@ def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
 def other_names(groups: list[tuple[tuple[str, ...], list[str]]]) -> list[str]:
     """The names of the matched concepts that the text did not use itself (from matched_groups)."""
     return [term for group, terms in groups for term in group if term not in terms]
+
+
+ENGLISH_TO_INDONESIAN: dict[str, str] = {
+    # everyday words of English questions -> the words our Indonesian articles use ("|" separates alternatives).
+    # One way only: an English question also finds Indonesian passages, while Indonesian questions are not
+    # padded with English. Words already in a SYNONYMS group are not repeated here.
+    "salary": "gaji", "pay": "gaji|bayar", "paid": "dibayar|gaji", "earn": "gaji|penghasilan", "income": "penghasilan",
+    "take-home": "gaji bersih", "net": "bersih", "gross": "kotor", "deduct": "potong|potongan",
+    "deducted": "dipotong|potongan", "deduction": "potongan", "deductions": "potongan", "tax": "pajak",
+    "taxes": "pajak", "resident tax": "pajak penduduk", "refund": "pengembalian|dattai ichijikin",
+    "bonus": "bonus", "allowance": "tunjangan|uang saku", "hourly": "per jam", "monthly": "per bulan|sebulan",
+    "month": "bulan", "months": "bulan", "year": "tahun", "years": "tahun", "day": "hari", "days": "hari",
+    "week": "minggu", "weeks": "minggu", "hour": "jam", "hours": "jam kerja|jam",
+    "working hours": "jam kerja", "day off": "hari libur|libur", "days off": "hari libur|libur", "rest": "istirahat|libur",
+    "break": "istirahat", "night": "malam", "shift": "shift|giliran", "weekend": "akhir pekan|libur",
+    "employee": "pekerja|karyawan", "worker": "pekerja", "workers": "pekerja", "work": "kerja|bekerja",
+    "working": "kerja|bekerja", "job": "pekerjaan|kerja|lowongan", "jobs": "pekerjaan|lowongan", "vacancy": "lowongan",
+    "hire": "merekrut|perekrutan", "hiring": "perekrutan", "recruit": "merekrut|perekrutan", "recruiter": "perekrut|agen",
+    "agency": "agen|lembaga", "agent": "agen|calo", "broker": "calo", "dormitory": "asrama", "dorm": "asrama",
+    "housing": "tempat tinggal|asrama", "rent": "sewa", "food": "makanan|makan", "meal": "makan",
+    "status": "status", "residence": "tinggal|izin tinggal", "permit": "izin", "stay": "tinggal|izin tinggal",
+    "renew": "perpanjang|perpanjangan", "extend": "perpanjang|perpanjangan", "extension": "perpanjangan",
+    "re-entry": "izin masuk kembali", "reentry": "izin masuk kembali", "leave japan": "keluar jepang|pulang",
+    "visit": "kunjungan|pulang", "vacation": "cuti|libur", "document": "dokumen", "documents": "dokumen",
+    "certificate": "sertifikat", "diploma": "ijazah", "graduate": "lulusan|lulus", "graduates": "lulusan",
+    "high school": "sma|smk|slta", "vocational school": "smk", "junior high": "smp", "university": "universitas|kuliah",
+    "degree": "gelar|ijazah", "education": "pendidikan", "nurse": "perawat", "nursing": "keperawatan|perawat",
+    "skill": "keterampilan", "skills": "keterampilan", "skill test": "ujian keterampilan", "language": "bahasa",
+    "japanese": "bahasa jepang|jepang", "level": "level|tingkat", "pass": "lulus", "passed": "lulus", "fail": "gagal|tidak lulus",
+    "failed": "gagal|tidak lulus", "score": "skor|nilai", "schedule": "jadwal", "where": "di mana|tempat",
+    "minimum": "minimal|paling sedikit", "maximum": "maksimal|paling lama|paling banyak", "limit": "batas",
+    "young": "muda", "old": "umur|usia", "woman": "perempuan", "women": "perempuan", "female": "perempuan",
+    "man": "laki-laki", "married": "menikah", "pregnant": "hamil", "pregnancy": "hamil|kehamilan", "baby": "bayi|melahirkan",
+    "birth": "melahirkan|kelahiran", "child": "anak", "school": "sekolah", "bring": "membawa|bawa", "join": "ikut|bergabung",
+    "dependent": "tanggungan", "dependents": "tanggungan", "parents": "orang tua", "health": "kesehatan",
+    "medical": "kesehatan|medis", "medical check": "pemeriksaan kesehatan", "hospital": "rumah sakit", "injury": "cedera|kecelakaan",
+    "injured": "cedera|kecelakaan", "accident": "kecelakaan", "compensation": "kompensasi|ganti rugi", "sick": "sakit",
+    "illness": "sakit", "medicine": "obat", "dentist": "dokter gigi", "tooth": "gigi", "treatment": "pengobatan|berobat",
+    "fired": "dipecat|phk", "dismissed": "dipecat|phk", "dismissal": "pemecatan|phk", "layoff": "phk", "laid off": "phk",
+    "quit": "berhenti|keluar", "resign": "berhenti|mengundurkan diri", "bankrupt": "bangkrut", "unpaid": "tidak dibayar",
+    "unemployment": "pengangguran|tunjangan pengangguran", "union": "serikat pekerja", "lawyer": "pengacara",
+    "complaint": "pengaduan", "help": "bantuan|tolong", "hotline": "hotline|saluran", "call": "telepon|hubungi",
+    "contact": "kontak|hubungi", "phone": "telepon|hp", "embassy": "kbri|kedutaan", "consulate": "kjri|konsulat",
+    "police": "polisi", "lost": "hilang", "stolen": "dicuri|hilang", "scammer": "penipu", "scammed": "ditipu|penipuan",
+    "cheated": "ditipu", "fake": "palsu", "legit": "resmi", "real": "asli|resmi", "check": "cek|mengecek|memeriksa",
+    "verify": "cek|memastikan", "legal": "legal|resmi|sah", "allowed": "boleh|diizinkan", "forbidden": "dilarang",
+    "prohibited": "dilarang", "must": "wajib|harus", "required": "wajib|harus|syarat", "mandatory": "wajib",
+    "need": "perlu|butuh", "free": "gratis", "expensive": "mahal", "cheap": "murah", "price": "harga|biaya",
+    "loan": "pinjaman|kredit", "borrow": "meminjam|pinjaman", "interest": "bunga", "bank": "bank", "account": "rekening",
+    "send money": "kirim uang", "remittance": "kirim uang|pengiriman uang", "transfer": "transfer|kirim",
+    "deposit": "deposit|jaminan|uang jaminan", "guarantee": "jaminan", "penalty": "denda", "fine": "denda",
+    "training": "pelatihan", "course": "kursus|pelatihan", "selection": "seleksi", "interview": "wawancara",
+    "process": "proses", "how long": "berapa lama|lama", "wait": "tunggu|menunggu", "time": "waktu",
+    "start": "mulai", "end": "berakhir|selesai", "before": "sebelum", "after": "setelah|sesudah", "new": "baru",
+    "change": "ganti|pindah|mengubah", "move": "pindah", "transfer jobs": "pindah kerja", "switch": "pindah|beralih",
+    "permanent": "tetap|permanen", "permanent residency": "izin tinggal tetap", "citizenship": "kewarganegaraan",
+    "driver": "sopir|pengemudi", "license": "sim|izin|lisensi", "driving license": "sim", "religion": "agama",
+    "muslim": "muslim", "pray": "salat|sholat|ibadah", "prayer": "salat|sholat|ibadah", "mosque": "masjid",
+    "halal": "halal", "pork": "babi", "fasting": "puasa", "ramadan": "ramadan|puasa", "earthquake": "gempa",
+    "disaster": "bencana", "typhoon": "topan", "government": "pemerintah", "ministry": "kementerian",
+    "organization": "lembaga|organisasi", "company": "perusahaan", "factory": "pabrik", "farm": "pertanian|pertanian",
+    "fishing": "perikanan", "elderly": "lansia", "careworker": "perawat lansia|kaigo", "caregiver": "perawat lansia|kaigo",
+    "wife": "istri", "husband": "suami", "sister": "saudara", "brother": "saudara", "son": "anak", "daughter": "anak",
+}
+
+
+@lru_cache(maxsize=1)
+def _english_pattern() -> re.Pattern[str]:
+    return _alternation(tuple(sorted(ENGLISH_TO_INDONESIAN, key=len, reverse=True)))
+
+
+def indonesian_for_english(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The English words of a (normalised) question that our Indonesian articles say otherwise, each with the
+    Indonesian words for it: an English question then finds the Indonesian passages that answer it."""
+    return [(match.group(0), tuple(ENGLISH_TO_INDONESIAN[match.group(0)].split("|")))
+            for match in _english_pattern().finditer(text)]

@@ -39,18 +39,24 @@ class FakeEncoder:
 
 
 def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None, policy=None):
-    """The pipeline's decide-and-compose steps on hand-made hits: a snapshot is only read for its articles,
-    its IDF and its contact passages."""
+    """The pipeline's decide, choose and compose steps on hand-made hits. The snapshot is read only for its
+    articles, its IDF, its contact passages and its passages' sentences (without embeddings here)."""
     from types import SimpleNamespace
 
     from bot.answer import compose
-    from bot.decision import Policy, decide
+    from bot.candidates import candidates, shipped_selector
+    from bot.decision import Policy, decide, require_an_answering_sentence
     from embeddings.query import Query
     from embeddings.snapshot import Retrieved
+    from knowledge.text import split_sentences
 
-    snapshot = SimpleNamespace(articles=articles, lexical=SimpleNamespace(idf=idf), contacts=tuple(contacts))
+    policy = policy or Policy()
+    snapshot = SimpleNamespace(articles=articles, lexical=SimpleNamespace(idf=idf), contacts=tuple(contacts),
+                               sentences_of=lambda passage: (tuple(split_sentences(passage.text)), None))
     found = Retrieved(Query.parse(question), tuple(hits), in_domain)
-    return compose(found, decide(found, policy or Policy()), snapshot)
+    decision = decide(found, policy)
+    pool = candidates(found, decision.confident, snapshot, shipped_selector()) if decision.answers else ()
+    return compose(found, require_an_answering_sentence(decision, pool, policy), pool, snapshot)
 
 
 def search(snapshot, question, encoder, method="hybrid"):

@@ -111,3 +111,12 @@ def test_informal_variants_include_the_standard_word(word, standard):
 )
 def test_out_of_scope_rules(question, reason):
     assert safety_reason(question) == reason
+
+
+def test_an_english_question_also_searches_the_words_our_indonesian_articles_use():
+    query = Query.parse("How much will be deducted from my salary for tax?")
+    concepts = dict(query.concepts)
+    assert ("pajak",) in concepts["tax"] and ("potong",) in concepts["deducted"]
+    assert "pajak" in query.expanded
+    indonesian = Query.parse("berapa potongan pajak dari gaji")  # Indonesian is not padded with English
+    assert "tax" not in indonesian.expanded and "deducted" not in indonesian.expanded
