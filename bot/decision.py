@@ -8,11 +8,8 @@ by retrieval in embeddings/snapshot.py, where UNKNOWN_WEIGHT sets how much a wor
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.candidates import Candidate
 from bot.safety import safety_reason
 from embeddings.snapshot import TOP_K, Hit, Retrieved
 
@@ -20,7 +17,6 @@ from embeddings.snapshot import TOP_K, Hit, Retrieved
 # gold sets that are no longer blind, never on the newest blind set (README, "Evaluation"):
 MIN_COVERAGE = 0.3  # share of the question (IDF-weighted) a passage must cover
 MIN_IN_DOMAIN = 0.4  # the scope model's probability below which a question is not ours (embeddings/scope.py)
-MIN_ANSWERING = 0.0  # the answer-sentence selector's probability (bot/sentences.py) its best sentence must reach
 
 REASONS = ("empty", "coverage", "scope", "harmful", "elsewhere")
 """Why a question is declined: no words to search; nothing covers it well enough; it is not about working
@@ -33,7 +29,6 @@ class Policy:
 
     min_coverage: float = MIN_COVERAGE
     min_in_domain: float = MIN_IN_DOMAIN
-    min_answering: float = MIN_ANSWERING
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +62,3 @@ def decide(retrieved: Retrieved, policy: Policy = Policy()) -> Decision:
         reason = "coverage"
     return Decision(reason, confident, off_topic)
 
-
-def require_an_answering_sentence(decision: Decision, pool: Sequence[Candidate], policy: Policy = Policy()) -> Decision:
-    """A question some passage covers is still declined when none of its sentences looks like an answer to it:
-    an answer about something else is worse than a decline, for the worker may act on it."""
-    if decision.answers and (not pool or pool[0].probability < policy.min_answering):
-        return dataclasses.replace(decision, reason="coverage")
-    return decision

@@ -13,7 +13,7 @@ from datetime import date
 
 from bot.answer import Answer, Decline, Reply, combine, compose
 from bot.candidates import candidates, shipped_selector
-from bot.decision import Policy, decide, require_an_answering_sentence
+from bot.decision import Policy, decide
 from bot.followup import Understood, understand
 from bot.question import prepare_question, split_questions
 from bot.sentences import SentenceSelector
@@ -74,7 +74,6 @@ class Pipeline:
             for question, meant, found in zip(message.parts, message.understood, message.retrieved):
                 decision = decide(found, self.policy)
                 pool = candidates(found, decision.confident, snapshot, selector) if decision.answers else ()
-                decision = require_an_answering_sentence(decision, pool, self.policy)
                 reply = compose(found, decision, pool, snapshot, cutoff)
                 replies.append(dataclasses.replace(reply, question=question, carried=meant.carried))
             if len(replies) == 1:

@@ -45,7 +45,7 @@ def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None
 
     from bot.answer import compose
     from bot.candidates import candidates, shipped_selector
-    from bot.decision import Policy, decide, require_an_answering_sentence
+    from bot.decision import Policy, decide
     from embeddings.query import Query
     from embeddings.snapshot import Retrieved
     from knowledge.text import split_sentences
@@ -56,7 +56,7 @@ def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None
     found = Retrieved(Query.parse(question), tuple(hits), in_domain)
     decision = decide(found, policy)
     pool = candidates(found, decision.confident, snapshot, shipped_selector()) if decision.answers else ()
-    return compose(found, require_an_answering_sentence(decision, pool, policy), pool, snapshot)
+    return compose(found, decision, pool, snapshot)
 
 
 def search(snapshot, question, encoder, method="hybrid"):
