@@ -1,0 +1,34 @@
+"""tools/bench/sections.py: a section runs only when what it needs is there, and otherwise says what it lacked."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from tools.bench.run import BENCHMARK, FULL_RUN, KNOWLEDGE_BASE
+from tools.bench.sections import SECTIONS, Plan, run_section
+from tools.report import Table
+
+
+def _measure(run, section) -> None:
+    run.measured.append(section.title)
+    section.tables.append(Table("figures", ["x"]))
+
+
+def test_a_section_missing_what_it_needs_is_skipped_with_every_reason() -> None:
+    run = SimpleNamespace(pool=None, kb=None, full=False, measured=[])
+    section = run_section(run, Plan("6. Scale (HNSW)", _measure, (FULL_RUN, BENCHMARK)))
+    assert run.measured == [] and section.tables == []
+    assert section.notes == [f"Skipped: needs {FULL_RUN.missing} and {BENCHMARK.missing}."]
+
+
+def test_a_section_with_what_it_needs_is_measured() -> None:
+    run = SimpleNamespace(pool=object(), kb=object(), full=True, measured=[])
+    section = run_section(run, Plan("2. Latency", _measure, (BENCHMARK, KNOWLEDGE_BASE, FULL_RUN)))
+    assert run.measured == ["2. Latency"] and section.notes == [] and len(section.tables) == 1
+
+
+def test_build_runs_before_the_sections_that_serve_its_knowledge_base() -> None:
+    order = [plan.title for plan in SECTIONS]
+    for plan in SECTIONS:
+        if KNOWLEDGE_BASE in plan.needs:
+            assert order.index("4. Build and reload") < order.index(plan.title)
