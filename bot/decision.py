@@ -48,6 +48,17 @@ class Decision:
         return not self.off_topic and self.reason != "empty"
 
 
+NOT_OURS = ("scope", "harmful", "elsewhere")
+
+
+def decide_after(decision: Decision, before: Decision | None, leans_back: bool) -> Decision:
+    """A question that leans on the one before it ("gaji nya brp riyal?" after a question about Saudi Arabia)
+    is declined as that one was when that one is not ours to answer: its own words alone look harmless."""
+    if leans_back and before is not None and before.reason in NOT_OURS and decision.reason not in NOT_OURS:
+        return Decision(before.reason, (), before.off_topic)
+    return decision
+
+
 def decide(retrieved: Retrieved, policy: Policy = Policy()) -> Decision:
     """Rules first (they hold whatever was retrieved), then scope, then coverage of the top TOP_K hits, the
     ones an answer is composed from."""

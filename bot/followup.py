@@ -39,6 +39,7 @@ _POINTS_BACK = re.compile(
 class Understood:
     text: str  # what is searched: the question, plus what it inherited
     carried: tuple[str, ...] = ()  # the inherited concepts, to show the worker what was understood
+    leans_back: bool = False  # it means the question before it: it also shares that question's fate
 
 
 _POSSESSIVE = re.compile(r"\b(\w{3,}?)(?:nya|ny)\b")  # "biayanya", "umurny": the topic is "biaya", "umur"
@@ -78,4 +79,4 @@ def understand(question: str, previous: str | None) -> Understood:
     if "topic" in lacking and _asks_something_of_its_own(question):
         lacking.remove("topic")
     carried = tuple(head for kind in lacking for head in before[kind])
-    return Understood(f"{question} {' '.join(carried)}".strip(), carried) if carried else Understood(question)
+    return Understood(f"{question} {' '.join(carried)}".strip(), carried, leans_back=True)

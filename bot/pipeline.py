@@ -13,7 +13,7 @@ from datetime import date
 
 from bot.answer import Answer, Decline, Reply, combine, compose
 from bot.candidates import candidates, shipped_selector
-from bot.decision import Policy, decide
+from bot.decision import Decision, Policy, decide, decide_after
 from bot.followup import Understood, understand
 from bot.question import prepare_question, split_questions
 from bot.sentences import SentenceSelector
@@ -33,6 +33,15 @@ class Asked:
     parts: tuple[str, ...]  # the questions it asks, as typed (one for most messages)
     understood: tuple[Understood, ...]
     retrieved: tuple[Retrieved, ...]
+
+
+def _one_scope(parts: Sequence[Retrieved]) -> list[Retrieved]:
+    """Whether a message is the bot's business is a question about the whole message: one part that is clearly
+    about working in Japan vouches for the short ones beside it ("terus biayanya brp?"), which alone say little."""
+    scores = [found.in_domain for found in parts if found.in_domain is not None]
+    if len(parts) < 2 or not scores:
+        return list(parts)
+    return [dataclasses.replace(found, in_domain=max(scores)) for found in parts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +80,9 @@ class Pipeline:
         results: list[Result] = []
         for message in asked:
             replies = []
-            for question, meant, found in zip(message.parts, message.understood, message.retrieved):
-                decision = decide(found, self.policy)
+            before: Decision | None = None
+            for question, meant, found in zip(message.parts, message.understood, _one_scope(message.retrieved)):
+                decision = before = decide_after(decide(found, self.policy), before, meant.leans_back)
                 pool = candidates(found, decision.confident, snapshot, selector) if decision.answers else ()
                 reply = compose(found, decision, pool, snapshot, cutoff)
                 replies.append(dataclasses.replace(reply, question=question, carried=meant.carried))

@@ -45,7 +45,14 @@ TRADED = ("beli", "membeli", "jual", "dijual", "buy", "sell", "bought")
 DOCUMENTS = (
     "ijazah", "sertifikat", "paspor", "passport", "dokumen", "document", "documents", "ktp", "akta",
     "visa", "surat", "diploma", "certificate", "certificates", "skck", "zairyu", "residence card",
+    "letter", "transcript", "id card", "transkrip",
 )
+CREDENTIALS = ("ijazah", "sertifikat", "diploma", "certificate", "certificates", "transkrip", "transcript",
+               "surat pengalaman", "surat keterangan kerja", "experience letter", "reference letter", "nilai")
+MADE_FOR_ME = ("bikinin", "buatin", "buatkan", "bikinkan", "make me", "make a", "create a", "write me")
+"""Someone asked to make a diploma, a certificate or an experience letter for the worker is asked to forge
+it: schools and employers issue these. (A passport or an SKCK one applies for, so those do not count.) Read
+before normalising: Kamus Alay turns "bikinin" (make it for me) into a plain "membikin"."""
 FAKEABLE = ("kartu", "card", "hasil", "result", "results", "medical", "mcu", "umur", "age", "data")
 """A fake medical result or age is as much a forgery as a fake diploma; buying a test result is not a
 test voucher, so these count with a fake, not with a purchase."""
@@ -61,7 +68,8 @@ def safety_reason(text: str) -> str | None:
     """"harmful" or "elsewhere" when a question is outside what the bot may answer, whatever it retrieves."""
     lowered = normalise_informal(text)
     fake_document = (mentions(lowered, FAKE) and mentions(lowered, DOCUMENTS + FAKEABLE)
-                     or mentions(lowered, TRADED) and mentions(lowered, DOCUMENTS))
+                     or mentions(lowered, TRADED) and mentions(lowered, DOCUMENTS)
+                     or mentions(text.lower(), MADE_FOR_ME) and mentions(lowered, CREDENTIALS))
     if (mentions(lowered, HARMFUL) or fake_document) and not mentions(lowered, SAFETY_FRAMING):
         return "harmful"
     if mentions(lowered, OTHER_DESTINATIONS) and not mentions(lowered, JAPAN_WORDS):

@@ -70,6 +70,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("gratis", "free", "free of charge", "tanpa biaya"),
     ("pelatihan", "kursus", "training", "course", "courses"),
     ("umur", "usia", "age"),
+    ("sma", "smk", "slta", "sekolah menengah atas", "high school", "vocational high school"),  # Kamus Alay: sma = "sama"
     ("ujian", "tes", "test", "exam"),
     ("daftar", "mendaftar", "register", "apply", "sign up"),
     ("resmi", "terdaftar", "legit", "official", "licensed"),

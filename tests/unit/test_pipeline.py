@@ -42,3 +42,22 @@ def test_a_follow_up_is_answered_about_the_subject_before_it_and_says_so(snapsho
     assert followed.hits[0].passage.article == "ssw"
     assert "(saya pahami: tentang SSW)" in to_plain(followed)
     assert alone.carried == ()
+
+
+def test_a_question_leaning_on_one_that_is_not_ours_is_declined_alike(snapshot):
+    reply = Pipeline().answer(snapshot, ENCODER, ["P3MI resmi buat kerja di arab saudi yg bagus apa? terus gajinya brp?"])[0]
+    assert isinstance(reply, Reply) and [part.reason for part in reply.parts] == ["elsewhere", "elsewhere"]
+    assert not reply.answered
+    own = Pipeline().answer(snapshot, ENCODER, ["P3MI resmi buat kerja di arab saudi yg bagus apa? "
+                                                "syarat bahasa jepang buat ssw apa?"])[0]
+    assert own.parts[1].answered  # a question with a subject of its own stands on its own
+
+
+def test_one_clear_part_vouches_for_the_short_parts_of_the_same_message():
+    from bot.pipeline import _one_scope
+    from embeddings.query import Query
+    from embeddings.snapshot import Retrieved
+
+    parts = [Retrieved(Query.parse("syarat ssw kaigo apa"), (), 0.9), Retrieved(Query.parse("biayanya brp?"), (), 0.2)]
+    assert [found.in_domain for found in _one_scope(parts)] == [0.9, 0.9]
+    assert [found.in_domain for found in _one_scope(parts[1:])] == [0.2]  # a message of one question keeps its own
