@@ -103,7 +103,6 @@ class Route:
 class RouteRules:
     routes: tuple[Route, ...]
     notes: tuple[Note, ...] = ()  # general advice under the result, e.g. about loans when the budget is small
-    file: str = ROUTES_FILE
 
     def articles(self) -> set[str]:
         """Every article the rules cite."""
@@ -138,7 +137,8 @@ def load_routes(folder: Path, articles: Collection[str]) -> tuple[RouteRules | N
     return parse_routes(path.name, data, articles if own.is_file() else None)
 
 
-def parse_routes(name: str, data: Any, articles: Collection[str] | None) -> tuple[RouteRules | None, tuple[Problem, ...]]:
+def parse_routes(name: str, data: Any,
+                 articles: Collection[str] | None) -> tuple[RouteRules | None, tuple[Problem, ...]]:
     """Check a whole rules file, reporting every problem at once; `articles` (slugs) to check citations against,
     or None not to."""
     problems: list[Problem] = []
@@ -161,12 +161,14 @@ def parse_routes(name: str, data: Any, articles: Collection[str] | None) -> tupl
     keys = [route.key for route in routes if route]
     for key in {key for key in keys if keys.count(key) > 1}:
         problems.append(Problem(name, "routes", f"the key {key!r} is used twice: give each route its own"))
-    notes = [check(f"notes[{i}]", _note, item, articles) for i, item in enumerate(data.get("notes") or [])]
-    if not isinstance(data.get("notes") or [], list):
+    general = data.get("notes") or []
+    if not isinstance(general, list):
         problems.append(Problem(name, "notes", "must be a list of notes"))
+        general = []
+    notes = [check(f"notes[{i}]", _note, item, articles) for i, item in enumerate(general)]
     if problems:
         return None, tuple(problems)
-    return RouteRules(tuple(routes), tuple(notes), name), ()
+    return RouteRules(tuple(routes), tuple(notes)), ()
 
 
 _ROUTE_FIELDS = ("key", "name", "summary", "article", "url", "needs", "notes")
