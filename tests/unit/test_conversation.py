@@ -124,3 +124,22 @@ def test_what_a_follow_up_carried_is_named_in_the_language_of_the_answer():
     indonesian = Decline("kalau kaigo?", "id", "coverage", "", (), (), (), carried=("ssw", "syarat"))
     assert "(as I understand it: about SSW, requirements)" in to_plain(english)
     assert "(saya pahami: tentang SSW, syarat)" in to_plain(indonesian)
+
+
+def test_the_console_chat_follows_up_too(capsys):
+    from datetime import date
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from bot.console import chat
+    from embeddings.build import build_snapshot
+    from knowledge.loader import load_articles
+    from tests.fakes import FakeEncoder
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+    encoder = FakeEncoder()
+    kb = SimpleNamespace(snapshot=build_snapshot(load_articles(fixture, today=date(2026, 12, 4)).articles, encoder)[0])
+    lines = iter(["syarat SSW apa aja?", "kalau magang?", "/keluar"])
+    chat(kb, encoder, read=lambda prompt: next(lines))
+    output = capsys.readouterr().out
+    assert "(saya pahami: tentang syarat)" in output and "Calon peserta magang harus sehat" in output
