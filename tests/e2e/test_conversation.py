@@ -9,6 +9,7 @@ import pytest
 from bot.conversation import MEMORY_SECONDS, ChatMemory
 from bot.services import assemble, open_knowledge_base
 from bot.telegram.app import build_application, running
+from tests.e2e.conftest import ADMIN
 from tests.fakes import FakeEncoder
 
 pytestmark = pytest.mark.e2e
@@ -300,3 +301,34 @@ async def test_the_commands_are_listed_in_indonesian_and_in_english_for_english_
     assert {"jalur", "bahasa"} <= {c["command"] for c in default.params["commands"]}
     assert english.params["language_code"] == "en"
     assert any("route" in c["description"] for c in english.params["commands"])
+
+
+ADMIN_ROUTES = """
+routes:
+  - key: ssw-saja
+    name: {id: "Jalur SSW uji coba", en: "Trial SSW route"}
+    summary: {id: "Rute dari admin.", en: "A route from the admin."}
+    article: ssw
+    url: https://www.moj.go.jp/isa/applications/ssw/index.html
+    needs:
+      - answer: age
+        min: 18
+        why: {id: "Minimal 18 tahun.", en: "At least 18."}
+"""
+
+
+async def test_an_admins_rules_are_checked_on_reload_and_used_after(fake_api, bot_env):
+    services, admin, sari = bot_env.services, fake_api.user(ADMIN), fake_api.user(42)
+    rules_file = services.kb.knowledge_dir / "routes.yaml"
+    rules_file.write_text(ADMIN_ROUTES.replace("article: ssw", "article: tidak-ada"), encoding="utf-8")
+    await admin.says("/reload")
+    refused = await fake_api.wait_for(lambda api: [m for m in api.sent_messages(ADMIN) if "❌" in m["text"]])
+    assert "routes.yaml: routes[0] (ssw-saja): no article 'tidak-ada'" in refused[0]["text"]
+    rules_file.write_text(ADMIN_ROUTES, encoding="utf-8")
+    await admin.says("/reload")
+    await fake_api.wait_for(lambda api: [m for m in api.sent_messages(ADMIN) if "dimuat ulang" in m["text"]])
+    question = await ask(fake_api, sari, "/jalur")
+    result, _ = await route_result(fake_api, sari, question, [
+        "18–26 tahun", "SMK", "Belum punya", "Konstruksi", "Belum pernah", "Rp15–35 juta"])
+    assert "Jalur SSW uji coba" in result and "SSW (Tokutei Ginou) singkat" in result  # the article it cites
+    assert "Magang lewat program Kemnaker–IM Japan" not in result
