@@ -21,6 +21,7 @@ from embeddings.store import EmbeddingCache, IndexMismatch, IndexStore
 from knowledge.facts import check_facts
 from knowledge.loader import load_articles
 from knowledge.model import Problem
+from knowledge.routes import RouteRules, load_routes
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class KnowledgeBase:
         self._today = today
         self._build_lock = threading.Lock()
         self.snapshot: Snapshot | None = None
+        self.routes: RouteRules | None = None  # the route finder's rules, published with the snapshot
 
     def load_published(self) -> bool:
         """Serve the published index if it fits the configured model; a damaged or mismatched one is left for
@@ -72,6 +74,9 @@ class KnowledgeBase:
         if self.snapshot is not None:
             logger.info("Loaded index: %d passages from %d articles", self.snapshot.manifest.passages,
                         self.snapshot.manifest.articles)
+            self.routes, problems = load_routes(self.knowledge_dir, self.snapshot.articles.keys())
+            for problem in problems:  # the route finder is off until an admin fixes the file and reloads
+                logger.error("Route finder rules: %s", problem)
         return self.snapshot is not None
 
     def open(self) -> ReloadReport | None:
@@ -95,6 +100,7 @@ class KnowledgeBase:
             self.store.publish(snapshot)
             old = self.snapshot.articles if self.snapshot else {}
             self.snapshot = snapshot  # the swap: one reference, atomic for every reader
+            self.routes = loaded.routes
             new = snapshot.articles
             return ReloadReport(
                 published=True,

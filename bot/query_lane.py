@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.answer import Answer, Decline
+from bot.answer import Answer, Decline, Reply
 from bot.knowledge_base import KnowledgeBase
 from bot.pipeline import Pipeline
 from embeddings.encoder import Encoder, usable_cores
@@ -53,12 +53,13 @@ class QueryLane:
         self._encoder: Encoder | None = None  # created and used only in the lane thread
         self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-lane",
                                         initializer=use_threads, initargs=(1,))
-        self._waiting: list[tuple[str, asyncio.Future]] = []
+        self._waiting: list[tuple[str, str | None, asyncio.Future]] = []
         self._worker: asyncio.Task | None = None
 
-    async def ask(self, question: str) -> Answer | Decline:
+    async def ask(self, question: str, previous: str | None = None) -> Answer | Decline | Reply:
+        """The answer to a question, understood with the one the worker asked before it (`previous`), if any."""
         future = asyncio.get_running_loop().create_future()
-        self._waiting.append((question, future))
+        self._waiting.append((question, previous, future))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain())
         return await future
@@ -69,23 +70,24 @@ class QueryLane:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             snapshot = self._kb.snapshot  # taken once: a reload mid-batch cannot mix two indexes
             try:
-                results = await loop.run_in_executor(self._lane, self._answer, [q for q, _ in batch], snapshot)
+                results = await loop.run_in_executor(self._lane, self._answer, [q for q, _, _ in batch],
+                                                     [p for _, p, _ in batch], snapshot)
             except Exception as error:  # every waiting asker gets the error, none hangs
-                for _, future in batch:
+                for _, _, future in batch:
                     if not future.done():
                         future.set_exception(error)
                 continue
-            for (_, future), result in zip(batch, results):
+            for (_, _, future), result in zip(batch, results):
                 if not future.done():
                     future.set_result(result)
 
-    def _answer(self, questions: list[str], snapshot) -> list[Answer | Decline]:
+    def _answer(self, questions: list[str], previous: list[str | None], snapshot) -> list[Answer | Decline | Reply]:
         if snapshot is None:
             raise RuntimeError("the knowledge base is not loaded yet")
         if self._encoder is None:
             self._encoder = self._make_encoder()
         use_threads(threads_for(len(questions)))
-        return self._pipeline.answer(snapshot, self._encoder, questions)
+        return self._pipeline.answer(snapshot, self._encoder, questions, previous=previous)
 
     def warm_up(self) -> None:
         """Load the encoder in its own thread before the first question arrives."""

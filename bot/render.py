@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.answer import Answer, Decline, Reply, Sentence, Source
-from bot.texts import text
+from bot.texts import concept_name, text
 
 MONTHS = {
     "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -64,9 +64,6 @@ def to_html(result: Answer | Decline | Reply) -> str:
                     link=True)
 
 
-CONCEPT_LABELS = {"ssw": "SSW", "g to g": "G to G", "jft-basic": "JFT-Basic", "im japan": "IM Japan", "jlpt": "JLPT",
-                  "bpvp": "BPVP", "lpk": "LPK", "coe": "COE", "otit": "OTIT", "kp2mi": "KP2MI", "p3mi": "P3MI",
-                  "rso": "RSO", "kbri": "KBRI", "ikusei shuro": "Ikusei Shūrō", "kemnaker": "Kemnaker"}
 
 
 def _body(result: Answer | Decline, lang: str, escape: Callable[[str], str], bold: Callable[[str], str],
@@ -74,7 +71,7 @@ def _body(result: Answer | Decline, lang: str, escape: Callable[[str], str], bol
     """The paragraphs of one answer or decline, opening with what was understood from the chat, if anything."""
     body = []
     if result.carried:
-        labels = ", ".join(CONCEPT_LABELS.get(concept, concept) for concept in result.carried)
+        labels = ", ".join(concept_name(lang, concept) for concept in result.carried)
         body.append(italic(escape(text(lang, "understood_as").format(concepts=labels))))
     if isinstance(result, Answer):
         body.extend(_paragraphs(result.sentences, escape))

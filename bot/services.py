@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.config import Settings
+from bot.conversation import ChatMemory, Languages
 from bot.journal import Journal
 from bot.knowledge_base import KnowledgeBase
 from bot.pipeline import Pipeline
@@ -28,6 +29,8 @@ class Services:
     journal: Journal
     limiter: RateLimiter = field(default_factory=RateLimiter)
     pipeline: Pipeline = Pipeline()
+    memory: ChatMemory = field(default_factory=ChatMemory)  # each conversation's last questions, in memory only
+    languages: Languages = field(default_factory=Languages)  # the language each worker reads the bot in
 
 
 def encoder_factory(settings: Settings) -> EncoderFactory:

@@ -42,12 +42,14 @@ TEXTS: dict[str, dict[str, str]] = {
             "magang (TITP, IM Japan, Ikusei Shūrō) dan pelatihan di BPVP (dulu BLK).\n\n"
             "Jawaban saya diambil dari artikel yang sudah diperiksa, selalu dengan sumber dan tanggalnya. Saya bukan "
             "agen dan tidak bisa mendaftarkan Anda; kalau saya tidak tahu, saya bilang dan tunjukkan tempat bertanya."
-            "\n\nTulis pertanyaan Anda, atau pilih topik:"
+            "\n\nTulis pertanyaan Anda, pilih topik, atau cari jalur yang cocok untuk Anda:"
         ),
         "help": (
-            "Cukup tulis pertanyaan, misalnya <i>syarat magang jepang apa aja?</i>\n\n"
-            "/topik — pilih topik\n/sumber — isi basis pengetahuan dan tanggalnya\n"
-            "/hapus — hapus semua data Anda yang tersimpan\n\n"
+            "Cukup tulis pertanyaan, misalnya <i>syarat SSW apa aja?</i> Pertanyaan lanjutan juga boleh, misalnya "
+            "<i>kalau kaigo?</i>: saya ingat pertanyaan Anda sebelumnya selama 30 menit.\n\n"
+            "/jalur — cari jalur ke Jepang yang cocok untuk Anda\n/topik — pilih topik\n"
+            "/sumber — isi basis pengetahuan dan tanggalnya\n/bahasa — ganti bahasa (Indonesia/English)\n"
+            "/hapus — hapus semua data Anda yang tersimpan\n/start — mulai dari awal\n\n"
             "Di grup, sebut saya (@nama_bot) atau balas pesan saya."
         ),
         "choose_topic": "Pilih topik:",
@@ -55,7 +57,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "Saya menjawab dari {articles} artikel ({passages} bagian):",
         "text_only": "Maaf, saya hanya bisa membaca pesan teks. Silakan tulis pertanyaan Anda. 🙏",
         "thanks": "Terima kasih atas penilaiannya!",
-        "forgotten": "Semua data Anda yang tersimpan di bot ini sudah dihapus ({rows} catatan).",
+        "forgotten": ("Semua data Anda yang tersimpan di bot ini sudah dihapus ({rows} catatan), termasuk "
+                      "percakapan yang sedang berjalan."),
         "gone": "Maaf, pertanyaan itu sudah tidak tersedia. Silakan tulis pertanyaan Anda.",
         "sorry": "Maaf, terjadi gangguan. Silakan coba lagi sebentar lagi.",
         "slow_down": "Pelan-pelan ya 🙏 Saya menjawab satu per satu. Tunggu sebentar, lalu kirim pertanyaan berikutnya.",
@@ -64,6 +67,80 @@ TEXTS: dict[str, dict[str, str]] = {
             "Tanya Jepang — tanya apa saja soal kerja di Jepang (SSW/Tokutei Ginou, magang, pelatihan BPVP).\n"
             "Ketik pertanyaan lalu Enter. Keluar: /keluar atau Ctrl-D."
         ),
+        # commands, as Telegram lists them
+        "cmd_start": "Mulai dan pilih topik",
+        "cmd_jalur": "Cari jalur ke Jepang yang cocok",
+        "cmd_topik": "Topik yang bisa ditanyakan",
+        "cmd_sumber": "Isi basis pengetahuan dan tanggalnya",
+        "cmd_bahasa": "Ganti bahasa (Indonesia/English)",
+        "cmd_help": "Cara memakai bot",
+        "cmd_hapus": "Hapus semua data saya",
+        # topic buttons: the label, and the question a press asks
+        "topic_ssw": "SSW / Tokutei Ginou",
+        "topic_ssw_question": "Apa itu SSW (Tokutei Ginou) dan apa syaratnya?",
+        "topic_magang": "Magang",
+        "topic_magang_question": "Apa itu program magang ke Jepang (TITP) dan bagaimana cara ikut?",
+        "topic_bpvp": "Pelatihan BPVP",
+        "topic_bpvp_question": "Apa itu BPVP dan bagaimana cara daftar pelatihannya?",
+        "topic_safety": "Tips aman & anti penipuan",
+        "topic_safety_question": "Apa tanda-tanda penipuan kerja ke Jepang?",
+        # language
+        "language_choose": "Pilih bahasa / Choose a language:",
+        "language_set": "Baik, saya akan memakai Bahasa Indonesia.",
+        "language_id": "Bahasa Indonesia",
+        "language_en": "English",
+        # the route finder (/jalur)
+        "route_button": "🧭 Cari jalur yang cocok",
+        "route_title": "🧭 <b>Cari jalur ke Jepang</b>",
+        "route_step": "({step}/{steps})",
+        "route_q_age": "Berapa umur Anda sekarang?",
+        "route_q_education": "Apa pendidikan terakhir Anda?",
+        "route_q_japanese": "Sertifikat bahasa Jepang apa yang sudah Anda punya?",
+        "route_q_field": "Bidang kerja apa yang Anda minati?",
+        "route_q_magang": "Apakah Anda pernah magang di Jepang?",
+        "route_q_budget": "Berapa dana yang bisa Anda siapkan untuk berangkat?",
+        "route_age_under-18": "Di bawah 18 tahun",
+        "route_age_18-26": "18–26 tahun",
+        "route_age_27-35": "27–35 tahun",
+        "route_age_36-plus": "36 tahun ke atas",
+        "route_education_smp": "SMP atau kurang",
+        "route_education_sma": "SMA / MA",
+        "route_education_smk": "SMK",
+        "route_education_d3-nursing": "D3+ Keperawatan",
+        "route_education_diploma": "D3+ jurusan lain",
+        "route_japanese_none": "Belum punya",
+        "route_japanese_n5": "N5 / JFT-Basic A1",
+        "route_japanese_n4": "N4 / JFT-Basic A2",
+        "route_japanese_n3": "N3 atau lebih",
+        "route_field_kaigo": "Perawat / kaigo",
+        "route_field_factory": "Pabrik / manufaktur",
+        "route_field_construction": "Konstruksi",
+        "route_field_farming": "Pertanian / perikanan",
+        "route_field_food": "Makanan / restoran",
+        "route_field_transport": "Sopir / transportasi",
+        "route_field_other": "Lainnya / belum tahu",
+        "route_magang_never": "Belum pernah",
+        "route_magang_completed": "Ya, selesai tahap 2 (±3 tahun)",
+        "route_magang_partial": "Ya, tapi tidak selesai",
+        "route_budget_under-5": "Di bawah Rp5 juta",
+        "route_budget_5-15": "Rp5–15 juta",
+        "route_budget_15-35": "Rp15–35 juta",
+        "route_budget_35-plus": "Rp35 juta ke atas",
+        "route_cancel": "✖️ Berhenti",
+        "route_cancelled": "Pencarian jalur dihentikan. Ketik /jalur kapan saja untuk mulai lagi.",
+        "route_again": "🔁 Cari lagi",
+        "route_not_yours": "Tombol ini milik orang lain. Ketik /jalur untuk mencari jalur Anda sendiri.",
+        "route_result_title": "🧭 <b>Jalur ke Jepang untuk Anda</b>",
+        "route_fits": "✅ Cocok untuk Anda",
+        "route_after": "🔜 Bisa, setelah Anda memenuhi syaratnya",
+        "route_no": "❌ Tidak cocok untuk Anda sekarang",
+        "route_need_check": "Pastikan",
+        "route_need_after": "Perlu dulu",
+        "route_need_no": "Karena",
+        "route_disclaimer": ("Ini panduan awal dari artikel kami, bukan keputusan resmi; syarat bisa berubah, jadi cek "
+                             "tautan resminya."),
+        "route_checked": "Fakta diperiksa per {date}.",
+        "route_unavailable": "Maaf, pencari jalur sedang tidak tersedia. Silakan tulis pertanyaan Anda.",
         # admins
         "refused": "Maaf, perintah ini hanya untuk admin Tanya Jepang.",
         "reloading": "⏳ Memuat ulang basis pengetahuan…",
@@ -108,12 +185,16 @@ TEXTS: dict[str, dict[str, str]] = {
             "internships (TITP, IM Japan, Ikusei Shūrō) and training at BPVP centres (formerly BLK).\n\n"
             "My answers come from checked articles, always with their sources and dates. I am not an agent and "
             "cannot register you; when I don't know, I say so and tell you where to ask.\n\n"
-            "Write your question, or choose a topic:"
+            "Write your question, choose a topic, or find the route that fits you:"
         ),
         "help": (
-            "Just write a question, for example <i>what are the requirements for SSW?</i>\n\n"
-            "/topik — choose a topic\n/sumber — what the knowledge base holds and how current it is\n"
-            "/hapus — erase everything stored about you\n\n"
+            "Just write a question, for example <i>what are the requirements for SSW?</i> Follow-up questions "
+            "are fine too, for example <i>what about kaigo?</i>: I remember your previous question for 30 "
+            "minutes.\n\n"
+            "/jalur — find the route to Japan that fits you\n/topik — choose a topic\n"
+            "/sumber — what the knowledge base holds and how current it is\n"
+            "/bahasa — change the language (Indonesia/English)\n"
+            "/hapus — erase everything stored about you\n/start — start afresh\n\n"
             "In a group, mention me (@bot_name) or reply to my message."
         ),
         "choose_topic": "Choose a topic:",
@@ -121,7 +202,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "I answer from {articles} articles ({passages} sections):",
         "text_only": "Sorry, I can only read text messages. Please write your question. 🙏",
         "thanks": "Thank you for your rating!",
-        "forgotten": "Everything this bot stored about you has been erased ({rows} records).",
+        "forgotten": ("Everything this bot stored about you has been erased ({rows} records), including the "
+                      "conversation in progress."),
         "gone": "Sorry, that question is no longer available. Please write your question.",
         "sorry": "Sorry, something went wrong. Please try again shortly.",
         "slow_down": "Slowly please 🙏 I answer one by one. Wait a moment, then send your next question.",
@@ -130,8 +212,100 @@ TEXTS: dict[str, dict[str, str]] = {
             "Tanya Jepang — ask anything about working in Japan (SSW/Tokutei Ginou, internships, BPVP training).\n"
             "Type a question and press Enter. To leave: /exit or Ctrl-D."
         ),
+        "cmd_start": "Start and choose a topic",
+        "cmd_jalur": "Find the route to Japan that fits you",
+        "cmd_topik": "Topics you can ask about",
+        "cmd_sumber": "What the knowledge base holds, and its dates",
+        "cmd_bahasa": "Change the language (Indonesia/English)",
+        "cmd_help": "How to use the bot",
+        "cmd_hapus": "Erase everything stored about me",
+        "topic_ssw": "SSW / Tokutei Ginou",
+        "topic_ssw_question": "What is SSW (Tokutei Ginou) and what are its requirements?",
+        "topic_magang": "Internships",
+        "topic_magang_question": "What is the internship programme in Japan (TITP) and how do I join it?",
+        "topic_bpvp": "BPVP training",
+        "topic_bpvp_question": "What is BPVP and how do I register for its training?",
+        "topic_safety": "Safety & avoiding scams",
+        "topic_safety_question": "What are the signs of a job scam for Japan?",
+        "language_choose": "Pilih bahasa / Choose a language:",
+        "language_set": "OK, I will use English.",
+        "language_id": "Bahasa Indonesia",
+        "language_en": "English",
+        "route_button": "🧭 Find the route that fits me",
+        "route_title": "🧭 <b>Find your route to Japan</b>",
+        "route_step": "({step}/{steps})",
+        "route_q_age": "How old are you?",
+        "route_q_education": "What is your highest education?",
+        "route_q_japanese": "Which Japanese certificate do you have?",
+        "route_q_field": "Which field of work interests you?",
+        "route_q_magang": "Have you been an intern (magang) in Japan before?",
+        "route_q_budget": "How much money can you prepare for leaving?",
+        "route_age_under-18": "Under 18",
+        "route_age_18-26": "18–26",
+        "route_age_27-35": "27–35",
+        "route_age_36-plus": "36 or older",
+        "route_education_smp": "SMP (junior high) or less",
+        "route_education_sma": "SMA / MA (senior high)",
+        "route_education_smk": "SMK (vocational high)",
+        "route_education_d3-nursing": "D3+ in nursing",
+        "route_education_diploma": "D3+ in another subject",
+        "route_japanese_none": "None yet",
+        "route_japanese_n5": "N5 / JFT-Basic A1",
+        "route_japanese_n4": "N4 / JFT-Basic A2",
+        "route_japanese_n3": "N3 or higher",
+        "route_field_kaigo": "Nursing / kaigo",
+        "route_field_factory": "Factory / manufacturing",
+        "route_field_construction": "Construction",
+        "route_field_farming": "Farming / fishery",
+        "route_field_food": "Food / restaurants",
+        "route_field_transport": "Driving / transport",
+        "route_field_other": "Other / not sure",
+        "route_magang_never": "Never",
+        "route_magang_completed": "Yes, completed stage 2 (~3 years)",
+        "route_magang_partial": "Yes, but did not complete it",
+        "route_budget_under-5": "Under Rp5 million",
+        "route_budget_5-15": "Rp5–15 million",
+        "route_budget_15-35": "Rp15–35 million",
+        "route_budget_35-plus": "Rp35 million or more",
+        "route_cancel": "✖️ Stop",
+        "route_cancelled": "The route finder has stopped. Type /jalur any time to start again.",
+        "route_again": "🔁 Start again",
+        "route_not_yours": "This button belongs to someone else. Type /jalur to find your own route.",
+        "route_result_title": "🧭 <b>Your routes to Japan</b>",
+        "route_fits": "✅ Fits you",
+        "route_after": "🔜 Possible, once you meet these",
+        "route_no": "❌ Does not fit you now",
+        "route_need_check": "Make sure",
+        "route_need_after": "First",
+        "route_need_no": "Because",
+        "route_disclaimer": ("This is a first guide from our articles, not an official decision; requirements can "
+                             "change, so check the official links."),
+        "route_checked": "Facts checked as of {date}.",
+        "route_unavailable": "Sorry, the route finder is not available right now. Please write your question.",
     },
 }
+
+
+_NAMES = {"ssw": "SSW", "g to g": "G to G", "jft-basic": "JFT-Basic", "im japan": "IM Japan", "jlpt": "JLPT",
+          "bpvp": "BPVP", "lpk": "LPK", "coe": "COE", "otit": "OTIT", "kp2mi": "KP2MI", "p3mi": "P3MI", "rso": "RSO",
+          "kbri": "KBRI", "ikusei shuro": "Ikusei Shūrō", "kemnaker": "Kemnaker"}
+CONCEPT_NAMES: dict[str, dict[str, str]] = {
+    "id": _NAMES,
+    "en": {**_NAMES, "syarat": "requirements", "biaya": "costs", "gaji": "pay", "ujian": "tests", "umur": "age",
+           "daftar": "registration", "keluarga": "family", "pindah kerja": "changing jobs", "pelatihan": "training",
+           "paspor": "passport", "asuransi": "insurance", "pensiun": "pension", "kontrak": "contract",
+           "lembur": "overtime", "pertanian": "agriculture", "peternakan": "livestock", "perikanan": "fishery",
+           "konstruksi": "construction", "restoran": "restaurants", "pengolahan makanan": "food processing",
+           "manufaktur": "manufacturing", "perbaikan mobil": "car repair", "pembersihan gedung": "building cleaning",
+           "perhotelan": "hotels", "galangan kapal": "shipbuilding", "penerbangan": "aviation",
+           "angkutan mobil": "automobile transport", "kereta api": "railways", "kehutanan": "forestry",
+           "industri kayu": "wood industry", "upah minimum": "minimum wage", "zairyu card": "residence card"},
+}
+"""How "(saya pahami: tentang …)" names what a follow-up carried over (bot/followup.py's glossary heads)."""
+
+
+def concept_name(lang: str, concept: str) -> str:
+    return CONCEPT_NAMES.get(lang, CONCEPT_NAMES["id"]).get(concept) or _NAMES.get(concept, concept)
 
 
 def text(lang: str, key: str) -> str:

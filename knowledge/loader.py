@@ -21,6 +21,7 @@ from frontmatter.default_handlers import YAMLHandler
 from knowledge.cleaner import clean_news_text, news_date, news_outlet
 from knowledge.facts import FACTS_FILE, SHIPPED_FACTS, load_facts
 from knowledge.model import TOPICS, Article, LoadResult, Problem, ScopeExamples
+from knowledge.routes import load_routes
 from knowledge.text import detect_language, split_sentences
 
 _YAML = YAMLHandler()  # YAML only: a "+++" TOML or JSON block is not our format
@@ -106,8 +107,10 @@ def load_articles(folder: Path, *, today: date) -> LoadResult:
     articles = tuple(article for name, article in parsed if article and name not in failed)
     scope, scope_problems = load_scope_examples(_own_or_shipped(folder / SCOPE_FILE, SHIPPED_SCOPE))
     facts, fact_problems = load_facts(_own_or_shipped(folder / FACTS_FILE, SHIPPED_FACTS))
-    return LoadResult(articles=articles, problems=tuple(problems) + scope_problems + fact_problems, scope=scope,
-                      facts=facts)
+    # A rule citing an invalid article is not wrong too: the article's own problem is the one to fix.
+    routes, route_problems = load_routes(folder, {article_id(name) for name, _ in parsed})
+    return LoadResult(articles=articles, problems=tuple(problems) + scope_problems + fact_problems + route_problems,
+                      scope=scope, facts=facts, routes=routes)
 
 
 def _own_or_shipped(path: Path, shipped: Path) -> Path:

@@ -69,9 +69,10 @@ class ScopeExamples:
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     """Everything found in a knowledge folder: valid articles, the scope examples, the declared key facts
-    (knowledge/facts.py) and every problem at once."""
+    (knowledge/facts.py), the route finder's rules (knowledge/routes.py) and every problem at once."""
 
     articles: tuple[Article, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     scope: ScopeExamples = ScopeExamples()
     facts: tuple = ()  # of knowledge.facts.Fact
+    routes: object = None  # knowledge.routes.RouteRules; None if routes.yaml is invalid

@@ -158,7 +158,13 @@ _INDONESIAN_MARKERS = frozenset("""
 
 def detect_language(text: str) -> str:
     """Answer in the user's language; most users write Indonesian, so a tie means "id"."""
+    return written_language(text) or "id"
+
+
+def written_language(text: str) -> str | None:
+    """ "en" or "id" when the function words say so, None when they do not ("SSW?", "ok"): a bot that keeps
+    speaking a worker's language must not switch on a word that belongs to neither."""
     words = _WORD.findall(text.lower())
     english = sum(word in _ENGLISH_MARKERS for word in words)
     indonesian = sum(word in _INDONESIAN_MARKERS for word in words)
-    return "en" if english > indonesian else "id"
+    return "en" if english > indonesian else "id" if indonesian > english else None

@@ -20,6 +20,7 @@ from bot.services import Services, assemble
 from bot.telegram.admin import admin_handlers
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.handlers import worker_handlers
+from bot.telegram.route_dialogue import route_conversation
 from bot.texts import text
 
 logger = logging.getLogger(__name__)
@@ -31,13 +32,11 @@ TELEGRAM_RETRIES = 3  # a 429 "retry after N" is waited out and retried; Telegra
 RETENTION_EVERY_S = 24 * 3600  # questions past their retention are deleted daily
 RETENTION_FIRST_S = 60  # and once a minute after start, not during the start itself
 
-COMMANDS = [
-    BotCommand("start", "Mulai dan pilih topik"),
-    BotCommand("topik", "Topik yang bisa ditanyakan"),
-    BotCommand("sumber", "Isi basis pengetahuan dan tanggalnya"),
-    BotCommand("help", "Cara memakai bot"),
-    BotCommand("hapus", "Hapus semua data saya"),
-]
+COMMANDS = ("start", "jalur", "topik", "sumber", "bahasa", "help", "hapus")  # descriptions: texts "cmd_<name>"
+
+
+def bot_commands(lang: str) -> list[BotCommand]:
+    return [BotCommand(name, text(lang, f"cmd_{name}")) for name in COMMANDS]
 
 
 def _services(application: Application) -> Services:
@@ -51,7 +50,8 @@ async def post_init(application: Application) -> None:
         if report is not None and not report.published:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
     await asyncio.to_thread(svc.lane.warm_up)
-    await application.bot.set_my_commands(COMMANDS)
+    await application.bot.set_my_commands(bot_commands("id"))  # the default: our workers' language
+    await application.bot.set_my_commands(bot_commands("en"), language_code="en")  # for English Telegram apps
     if application.job_queue:
         application.job_queue.run_repeating(_purge_old_questions, interval=RETENTION_EVERY_S,
                                             first=RETENTION_FIRST_S)
@@ -74,7 +74,8 @@ async def on_error(update: object, context: BotContext) -> None:
     logger.error("Error while handling an update", exc_info=context.error)
     # After a network error Telegram may have delivered the reply anyway: an apology could be a second reply.
     if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, NetworkError):
-        await context.bot.send_message(update.effective_chat.id, html.escape(text("id", "sorry")))
+        lang = context.services.languages.of(update.effective_user.id if update.effective_user else None)
+        await context.bot.send_message(update.effective_chat.id, html.escape(text(lang, "sorry")))
 
 
 def build_application(settings: Settings, services: Services) -> Application:
@@ -102,6 +103,7 @@ def build_application(settings: Settings, services: Services) -> Application:
     application.bot_data.services = services
     # Order matters: admin commands first, so their refusal handlers do not shadow them.
     application.add_handlers(admin_handlers(settings.bot_admin_ids))
+    application.add_handler(route_conversation())  # before the worker handlers: in the dialogue it answers first
     application.add_handlers(worker_handlers())
     application.add_error_handler(on_error)
     return application

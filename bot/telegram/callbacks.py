@@ -53,3 +53,36 @@ class FeedbackButton(Button):
     value: int  # +1 or -1
     PREFIX = "fb"
     PARTS = ((r"\d{1,18}", int), (r"-?1", int))  # 18 digits fit SQLite's 64-bit integers
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageButton(Button):
+    lang: str
+    PREFIX = "lang"
+    PARTS = ((r"id|en", str),)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteStart(Button):
+    """Starts the route finder for whoever presses it (under /start, and under a result: "start again")."""
+
+    PREFIX = "jalur"
+    PARTS = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RouteAnswer(Button):
+    """An answer in the route finder: whose dialogue it is, and every answer so far with this one, so that a
+    press still works after a restart and another worker's press in a group is told apart."""
+
+    owner: int
+    answers: str  # one character per question (bot/route_finder.py)
+    PREFIX = "jl"
+    PARTS = ((r"\d{1,18}", int), (r"[a-z0-9]{1,6}", str))
+
+
+@dataclass(frozen=True, slots=True)
+class RouteStop(Button):
+    owner: int
+    PREFIX = "jlx"
+    PARTS = ((r"\d{1,18}", int),)

@@ -66,3 +66,10 @@ async def test_one_question_runs_on_one_thread_and_a_big_batch_on_every_core(ask
     assert sizes_threads[0] == (1, 1) and sizes_threads[-1] == (1, 1)
     assert any(size >= PARALLEL_FROM and threads == cores for size, threads in sizes_threads)
     assert all(threads == 1 for size, threads in sizes_threads if size < PARALLEL_FROM)
+
+
+async def test_a_question_is_understood_with_the_one_asked_before_it(asker_and_encoder):
+    asker, _ = asker_and_encoder
+    alone, followed = await asyncio.gather(asker.ask("kalau kaigo?"), asker.ask("kalau kaigo?", "syarat SSW apa aja?"))
+    assert alone.carried == () and followed.carried == ("ssw", "syarat")
+    assert followed.question == "kalau kaigo?"
