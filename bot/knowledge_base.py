@@ -78,10 +78,11 @@ class KnowledgeBase:
         """Serve the published index, or build one (once) when there is none that fits."""
         return None if self.load_published() else self.rebuild()
 
-    def rebuild(self, refit_scope: bool = False) -> ReloadReport:
+    def rebuild(self, refit_scope: bool = False, wait: bool = False) -> ReloadReport:
         """Load, validate, build and publish; with any invalid article nothing is published.
-        The scope model is kept from the live snapshot unless its examples changed or `refit_scope`."""
-        if not self._build_lock.acquire(blocking=False):
+        The scope model is kept from the live snapshot unless its examples changed or `refit_scope`.
+        A rebuild already running is reported as such, or with `wait` waited for (an upload must be published)."""
+        if not self._build_lock.acquire(blocking=wait):
             return ReloadReport(published=False, already_running=True)
         try:
             loaded = load_articles(self.knowledge_dir, today=self._today())
@@ -110,6 +111,6 @@ class KnowledgeBase:
         finally:
             self._build_lock.release()
 
-    async def reload(self) -> ReloadReport:
-        """Rebuild off the event loop; a second reload while one runs is told so instead of queueing."""
-        return await asyncio.to_thread(self.rebuild)
+    async def reload(self, wait: bool = False) -> ReloadReport:
+        """Rebuild off the event loop; a second reload while one runs is told so, unless it `wait`s."""
+        return await asyncio.to_thread(self.rebuild, wait=wait)

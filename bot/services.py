@@ -6,6 +6,7 @@ new service or a changed default reaches every one of them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ class Services:
     journal: Journal
     limiter: RateLimiter = field(default_factory=RateLimiter)
     pipeline: Pipeline = Pipeline()
+    uploads: asyncio.Lock = field(default_factory=asyncio.Lock)  # one upload checked, written and published at a time
 
 
 def encoder_factory(settings: Settings) -> EncoderFactory:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
@@ -72,8 +72,12 @@ async def _purge_old_questions(context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, so the error is seen even if telling the user fails too."""
     logger.error("Error while handling an update", exc_info=context.error)
-    # After a network error Telegram may have delivered the reply anyway: an apology could be a second reply.
-    if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, NetworkError):
+    # After a network error Telegram may have delivered the reply anyway (an apology could be a second reply),
+    # and after a 429 or a block it would not deliver one. A refused request (BadRequest, which PTB derives
+    # from NetworkError) delivered nothing: the user must hear that something went wrong.
+    error = context.error
+    telegram_failed = isinstance(error, TelegramError) and not isinstance(error, BadRequest)
+    if isinstance(update, Update) and update.effective_chat and not telegram_failed:
         await context.bot.send_message(update.effective_chat.id, html.escape(text("id", "sorry")))
 
 
