@@ -14,6 +14,9 @@ from enum import Enum
 BURST = 5  # questions a user may send at once: a worker pasting a few questions in a row is fine
 REFILL_PER_SECOND = 1 / 4  # then one question every 4 s (15 a minute), far above a person's reading speed
 FORGET_AFTER = 3600.0  # seconds; idle buckets are full again anyway, so they are dropped
+# A group shares one bucket as well: Telegram lets a bot send 20 messages a minute to a group.
+GROUP_BURST = 10
+GROUP_REFILL_PER_SECOND = 20 / 60
 
 
 class Verdict(Enum):

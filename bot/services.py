@@ -15,7 +15,7 @@ from bot.journal import Journal
 from bot.knowledge_base import KnowledgeBase
 from bot.pipeline import Pipeline
 from bot.query_lane import QueryLane
-from bot.rate_limit import RateLimiter
+from bot.rate_limit import GROUP_BURST, GROUP_REFILL_PER_SECOND, RateLimiter
 from embeddings.encoder import Encoder, load_encoder
 
 EncoderFactory = Callable[[], Encoder]
@@ -27,7 +27,8 @@ class Services:
     kb: KnowledgeBase
     lane: QueryLane
     journal: Journal
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    limiter: RateLimiter = field(default_factory=RateLimiter)  # per user, for every kind of update
+    group_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(GROUP_BURST, GROUP_REFILL_PER_SECOND))
     pipeline: Pipeline = Pipeline()
     uploads: asyncio.Lock = field(default_factory=asyncio.Lock)  # one upload checked, written and published at a time
 

@@ -13,12 +13,13 @@ from urllib.parse import urlparse
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.config import Settings
 from bot.services import Services, assemble
 from bot.telegram.admin import admin_handlers
 from bot.telegram.context import CONTEXT_TYPES, BotContext
+from bot.telegram.flood import ChatRateLimiter, limit_every_update
 from bot.telegram.handlers import worker_handlers
 from bot.texts import text
 
@@ -28,6 +29,7 @@ MAX_IN_FLIGHT = 128  # updates handled at once; more wait in PTB's queue (none i
 HTTP_CONNECTIONS = 32  # httpx's pool scans every connection per request: PTB's default 256 cost ~40% CPU under load
 HTTP_POOL_TIMEOUT = 10.0  # seconds a request may wait for a free connection under a burst (PTB's default is 1)
 TELEGRAM_RETRIES = 3  # a 429 "retry after N" is waited out and retried; Telegram did not act, so no duplicates
+UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all we answer: Telegram need not send the rest
 RETENTION_EVERY_S = 24 * 3600  # questions past their retention are deleted daily
 RETENTION_FIRST_S = 60  # and once a minute after start, not during the start itself
 
@@ -93,8 +95,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         .concurrent_updates(MAX_IN_FLIGHT)
         .connection_pool_size(HTTP_CONNECTIONS)
         .pool_timeout(HTTP_POOL_TIMEOUT)
-        # Telegram's own limits bind: no proactive throttling, but 429s are waited out as Telegram asks.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=TELEGRAM_RETRIES))
+        .rate_limiter(ChatRateLimiter(max_retries=TELEGRAM_RETRIES))  # a 429 holds back its own chat only
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -104,6 +105,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         builder = builder.base_file_url(settings.telegram_base_file_url)
     application = builder.build()
     application.bot_data.services = services
+    application.add_handler(TypeHandler(Update, limit_every_update), group=-1)  # before every handler below
     # Order matters: admin commands first, so their refusal handlers do not shadow them.
     application.add_handlers(admin_handlers(settings.bot_admin_ids))
     application.add_handlers(worker_handlers())
@@ -122,7 +124,7 @@ async def running(application: Application) -> AsyncIterator[Application]:
     await application.initialize()
     await post_init(application)
     await application.start()
-    await application.updater.start_polling(poll_interval=0)
+    await application.updater.start_polling(poll_interval=0, allowed_updates=UPDATES)
     try:
         yield application
     finally:
@@ -140,6 +142,6 @@ def run_bot(settings: Settings) -> None:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                 url_path=urlparse(settings.webhook_url).path.lstrip("/"),
                                 webhook_url=settings.webhook_url, secret_token=webhook_secret(settings),
-                                allowed_updates=Update.ALL_TYPES)
+                                allowed_updates=UPDATES)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=UPDATES)

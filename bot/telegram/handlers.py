@@ -12,7 +12,6 @@ from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.answer import Answer, Decline
-from bot.rate_limit import Verdict
 from bot.render import format_date, split_message, to_html
 from bot.telegram.callbacks import FeedbackButton, RelatedButton, TopicButton
 from bot.telegram.context import BotContext
@@ -91,11 +90,6 @@ async def answer_user(update: Update, context: BotContext, question: str) -> Non
     svc = context.services
     chat = update.effective_chat
     user = update.effective_user
-    verdict = svc.limiter.check(user.id if user else chat.id)
-    if verdict is not Verdict.ALLOWED:
-        if verdict is Verdict.LIMITED_NOTIFY:
-            await context.bot.send_message(chat.id, text("id", "slow_down"))
-        return
     await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     result = await svc.lane.ask(question)
     question_id = None
