@@ -55,4 +55,5 @@ def assemble(settings: Settings, *, kb: KnowledgeBase | None = None,
     kb = kb or open_knowledge_base(settings)
     pipeline = pipeline or pipeline_for(settings)
     lane = QueryLane(kb, query_encoder or encoder_factory(settings), pipeline)
-    return Services(settings, kb, lane, Journal.open(settings.bot_data_dir), pipeline=pipeline)
+    journal = Journal.open(settings.bot_data_dir, key=settings.journal_key_bytes())
+    return Services(settings, kb, lane, journal, pipeline=pipeline)

@@ -90,6 +90,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_replaced": "📄 {name} diganti; versi lama disimpan sebagai {backup}. ⏳ Memuat ulang…",
         "more_problems": "… dan {count} masalah lain",
         "admin_private_only": "Perintah admin hanya berlaku di chat pribadi dengan bot.",
+        "journal_failures": "⚠️ Gagal mencatat ke jurnal sejak bot dimulai: {count} kali (lihat log bot).",
         "stats": ("📊 {days} hari terakhir\nPengguna: {users}\nPertanyaan: {questions} "
                   "(terjawab {answered}, ditolak {declined}; {share} terjawab)\n"
                   "👍 {up} · 👎 {down}\nTopik teratas: {topics}"),

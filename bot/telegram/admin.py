@@ -204,6 +204,8 @@ async def on_stats(update: Update, context: BotContext) -> None:
     reply = text("id", "stats").format(
         days=days, users=stats.users, questions=stats.questions, answered=stats.answered, declined=stats.declined,
         share=share, up=stats.thumbs_up, down=stats.thumbs_down, topics=escape(topics))
+    if journal.failed_writes:
+        reply += "\n" + text("id", "journal_failures").format(count=journal.failed_writes)
     await update.effective_message.reply_text(reply)
 
 
