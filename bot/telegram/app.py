@@ -50,7 +50,7 @@ async def post_init(application: Application) -> None:
     svc = _services(application)
     if svc.kb.snapshot is None:
         report = await asyncio.to_thread(svc.kb.open)  # loads the published index; builds only if there is none
-        if report is not None and not report.published:
+        if svc.kb.snapshot is None:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
     await asyncio.to_thread(svc.lane.warm_up)
     await application.bot.set_my_commands(COMMANDS)
