@@ -32,6 +32,7 @@ TELEGRAM_RETRIES = 3  # a 429 "retry after N" is waited out and retried; Telegra
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all we answer: Telegram need not send the rest
 RETENTION_EVERY_S = 24 * 3600  # questions past their retention are deleted daily
 RETENTION_FIRST_S = 60  # and once a minute after start, not during the start itself
+MASKED = "<token>"
 
 COMMANDS = [
     BotCommand("start", "Mulai dan pilih topik"),
@@ -83,14 +84,45 @@ async def on_error(update: object, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, html.escape(text("id", "sorry")))
 
 
+class TokenFilter(logging.Filter):
+    """Masks the bot token's secret in a record, its exception and stack included. PTB logs the Bot API URL,
+    token and all, at DEBUG while the bot is built, and an error may quote a request URL."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.secret = token.partition(":")[2] or token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, MASKED), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)  # formatters reuse it
+        for field in ("exc_text", "stack_info"):
+            value = getattr(record, field)
+            if value and self.secret in value:
+                setattr(record, field, value.replace(self.secret, MASKED))
+        return True
+
+
+def mask_token_in_logs(token: str) -> None:
+    """On every handler of the root logger (and Python's last-resort one): a filter on a logger would not
+    see the records of its children, such as PTB's."""
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        if handler and not any(isinstance(f, TokenFilter) and f.secret in token for f in handler.filters):
+            handler.addFilter(TokenFilter(token))
+
+
 def build_application(settings: Settings, services: Services) -> Application:
+    token = settings.telegram_bot_token.get_secret_value()
+    mask_token_in_logs(token)  # before PTB builds the bot, which logs its URL
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     builder = (
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(MAX_IN_FLIGHT)
         .connection_pool_size(HTTP_CONNECTIONS)
