@@ -111,3 +111,12 @@ def test_informal_variants_include_the_standard_word(word, standard):
 )
 def test_out_of_scope_rules(question, reason):
     assert safety_reason(question) == reason
+
+
+def test_a_question_has_only_so_many_words_looked_up():
+    """F15: every unknown word of a 500-character message went through typo and compound search."""
+    from embeddings.query import MAX_LOOKED_UP_WORDS
+
+    looked_up = []
+    Query.parse(" ".join(f"kata{i}x" for i in range(80)), lambda token: looked_up.append(token) or ())
+    assert len(looked_up) == MAX_LOOKED_UP_WORDS

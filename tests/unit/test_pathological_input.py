@@ -42,3 +42,19 @@ def test_crafted_article_text_is_chunked_in_linear_time(text):
     assert seconds(split_sentences, text) < BUDGET_S
     assert seconds(split_into_sections, text) < BUDGET_S
     assert seconds(split_into_passages, article(text)) < BUDGET_S
+
+
+# F15: quadratic before the 500-character cut: ~0.1 s for 4,096 characters (Telegram's limit), 1.6 s here.
+USER_TEXT = {
+    "opening brackets": "[" * 16_000,
+    "a dotted scheme": "a." * 8_000,
+    "a hyphenated scheme": "a-" * 8_000,
+    "a plus scheme": "a+" * 8_000,
+}
+
+
+@pytest.mark.parametrize("text", USER_TEXT.values(), ids=USER_TEXT.keys())
+def test_crafted_user_text_is_cleaned_in_linear_time(text):
+    from bot.question import prepare_question
+
+    assert seconds(prepare_question, text) < BUDGET_S / 2
