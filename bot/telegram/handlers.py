@@ -13,6 +13,7 @@ from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.answer import Answer, Decline
+from bot.journal import Journal
 from bot.render import format_date, split_message, to_html
 from bot.telegram.callbacks import FeedbackButton, RelatedButton, TopicButton
 from bot.telegram.context import BotContext
@@ -106,7 +107,7 @@ async def answer_user(update: Update, context: BotContext, question: str) -> Non
                                        reply_markup=keyboard if i == len(chunks) - 1 else None)
 
 
-async def _recorded(journal, user_id: int, result: Answer | Decline) -> int | None:
+async def _recorded(journal: Journal, user_id: int, result: Answer | Decline) -> int | None:
     """The question's journal id, or None if the journal failed (a full disk, a lock held too long, a corrupt
     file): the answer goes out anyway, only without 👍/👎, which need the id. Failures are counted for /stats."""
     try:
