@@ -43,7 +43,7 @@ def _open_knowledge(settings: Settings):
     encoder = encoder_factory(settings)()
     kb = open_knowledge_base(settings, lambda: encoder)
     report = kb.open()
-    if report is not None and not report.published:
+    if kb.snapshot is None:
         raise click.ClickException(_problems_text(report))
     return kb, encoder
 

@@ -5,6 +5,7 @@ Deployment facts live here; algorithm choices (top-k, thresholds) are constants 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     embedding_backend: Literal["auto", "onnx", "torch"] = "auto"
     """auto: ONNX Runtime for a model in a local folder (exported once), torch otherwise."""
     question_log_retention_days: int = Field(default=180, ge=1)
+    journal_key: SecretStr | None = None
+    """64 hex digits (32 random bytes) keying the journal's pseudonyms; without it, BOT_DATA_DIR/journal.key."""
     stale_after_days: int = Field(default=STALE_AFTER_DAYS, ge=1)
     """An answer from an article checked longer ago than this tells the worker to check the official source."""
 
@@ -42,6 +45,19 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("journal_key", mode="before")
+    @classmethod
+    def _key_is_32_bytes_of_hex(cls, value: object) -> object:
+        """Kept out of BOT_DATA_DIR, a backup of that folder cannot undo the pseudonyms."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"[0-9a-fA-F]{64}", value.strip()):
+            raise ValueError("must be 64 hex digits (32 random bytes), e.g. from: openssl rand -hex 32")
+        return value.strip() if isinstance(value, str) else value
+
+    def journal_key_bytes(self) -> bytes | None:
+        return bytes.fromhex(self.journal_key.get_secret_value()) if self.journal_key else None
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod

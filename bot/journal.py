@@ -8,18 +8,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+logger = logging.getLogger(__name__)
+
 KEY_BYTES = 32
-BUSY_TIMEOUT_SECONDS = 10.0
+BUSY_TIMEOUT_SECONDS = 10.0  # for maintenance: erasing a user, retention, the audit trail
+ANSWER_BUSY_SECONDS = 1.0  # on the answer path: a locked journal costs the 👍/👎 buttons, not a 10 s wait
 TOP_TOPICS = 5
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # the questions people asked, and the key to who asked them
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -76,14 +82,38 @@ class Journal:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self.failed_writes = 0  # since start, shown by /stats: answers go out without the journal
 
     @classmethod
-    def open(cls, data_dir: Path) -> Journal:
-        """Create the folder, key and schema on first use, so a fresh deployment needs no setup step."""
+    def open(cls, data_dir: Path, key: bytes | None = None) -> Journal:
+        """Create the folder, key and schema on first use, so a fresh deployment needs no setup step. The key
+        comes from the deployment (JOURNAL_KEY, kept apart from backups of the folder) or from journal.key.
+        A corrupt journal is set aside, not fatal: answering needs no journal."""
         data_dir.mkdir(parents=True, exist_ok=True)
-        journal = cls(data_dir / "journal.sqlite3", _load_or_create_key(data_dir / "journal.key"))
-        journal._conn().executescript(SCHEMA)
+        _make_private(data_dir, PRIVATE_FOLDER)
+        journal = cls(data_dir / "journal.sqlite3", key or _load_or_create_key(data_dir / "journal.key"))
+        try:
+            journal._create()
+        except sqlite3.DatabaseError as error:
+            if error.sqlite_errorname not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+                raise  # locked, full, unreadable: not ours to delete
+            journal.close()
+            aside = journal.path.with_name(f"{journal.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+            logger.error("The journal is corrupt (%s): moved to %s, starting a new one", error, aside.name)
+            os.replace(journal.path, aside)
+            if Path(f"{journal.path}-wal").exists():
+                os.replace(f"{journal.path}-wal", f"{aside}-wal")
+            Path(f"{journal.path}-shm").unlink(missing_ok=True)
+            journal._create()
         return journal
+
+    def _create(self) -> None:
+        """Owner-only files before SQLite writes a byte (its -wal and -shm take the database file's mode)."""
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+        for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            if path.exists():
+                _make_private(path, PRIVATE_FILE)
+        self._conn().executescript(SCHEMA)
 
     def pseudonym(self, user_id: int) -> str:
         """Keyed, so the ids cannot be recovered from the database by hashing every plausible Telegram id."""
@@ -92,7 +122,7 @@ class Journal:
     def record_question(self, user_id: int, question: str, *, lang: str, answered: bool,
                         passage_ids: Sequence[str], topics: Sequence[str], at: datetime | None = None) -> int:
         """Return the row id, which the 👍/👎 buttons carry back in their callback data."""
-        with self._conn() as conn:
+        with self._writing(ANSWER_BUSY_SECONDS) as conn:
             return conn.execute(
                 "INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -105,7 +135,7 @@ class Journal:
         if value not in (1, -1):
             raise ValueError(f"feedback must be +1 or -1, not {value!r}")
         pseudonym = self.pseudonym(user_id)
-        with self._conn() as conn:
+        with self._writing(ANSWER_BUSY_SECONDS) as conn:
             return conn.execute(
                 "INSERT INTO feedback (question_id, pseudonym, value, at)"
                 " SELECT id, pseudonym, ?, ? FROM questions WHERE id = ? AND pseudonym = ?"
@@ -113,18 +143,19 @@ class Journal:
                 (value, _iso(None), question_id, pseudonym),
             ).rowcount == 1
 
-    def record_admin_action(self, user_id: int, action: str, detail: str = "", *, allowed: bool = True) -> None:
+    def record_admin_action(self, user_id: int, action: str, detail: str = "", *, allowed: bool = True,
+                            at: datetime | None = None) -> None:
         """Keep an audit trail, refused attempts included, of who changed what the bot knows."""
-        with self._conn() as conn:
+        with self._writing() as conn:
             conn.execute(
                 "INSERT INTO admin_actions (pseudonym, action, detail, allowed, at) VALUES (?, ?, ?, ?, ?)",
-                (self.pseudonym(user_id), action, detail, int(allowed), _iso(None)),
+                (self.pseudonym(user_id), action, detail, int(allowed), _iso(at)),
             )
 
     def forget_user(self, user_id: int) -> int:
         """Honour a request to be forgotten; return how many rows went, so the reply can say so."""
         params = {"p": self.pseudonym(user_id)}
-        with self._conn() as conn:
+        with self._writing() as conn:
             return sum(conn.execute(sql, params).rowcount for sql in (
                 "DELETE FROM feedback WHERE pseudonym = :p"
                 " OR question_id IN (SELECT id FROM questions WHERE pseudonym = :p)",
@@ -133,11 +164,13 @@ class Journal:
             ))
 
     def purge_questions_older_than(self, days: int, *, now: datetime | None = None) -> int:
-        """Retention: questions are personal data, kept only as long as they help improve answers."""
+        """Retention: questions are personal data, kept only as long as they help improve answers. So are
+        ordinary users' refused admin attempts; admins' own actions stay, as the trail of what changed."""
         cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=days))
-        with self._conn() as conn:
+        with self._writing() as conn:
             conn.execute("DELETE FROM feedback WHERE question_id IN"
                          " (SELECT id FROM questions WHERE asked_at < ?)", (cutoff,))
+            conn.execute("DELETE FROM admin_actions WHERE NOT allowed AND at < ?", (cutoff,))
             return conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
 
     def stats(self, since: datetime | None = None) -> Stats:
@@ -164,6 +197,19 @@ class Journal:
                 conn.close()
             self._opened.clear()
 
+    @contextmanager
+    def _writing(self, busy_seconds: float = BUSY_TIMEOUT_SECONDS) -> Iterator[sqlite3.Connection]:
+        """One write transaction, waiting at most `busy_seconds` for another writer; a failure is counted."""
+        try:
+            conn = self._conn()
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
+            with conn:
+                yield conn
+        except sqlite3.Error:
+            with self._lock:
+                self.failed_writes += 1
+            raise
+
     def _conn(self) -> sqlite3.Connection:
         """One connection per thread: sqlite3 connections must not be shared by threads running at once."""
         conn = getattr(self._local, "conn", None)
@@ -181,18 +227,36 @@ class Journal:
 
 
 def _load_or_create_key(path: Path) -> bytes:
-    """Create the key once, owner-readable only: whoever holds it can test which ids asked what."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    """Create the key once, owner-readable only: whoever holds it can test which ids asked what. It is written
+    whole under another name first, so a crash cannot leave a partial key; an empty one (left by a crash of
+    an older version, before any row was written with it) is replaced."""
+    key = path.read_bytes() if path.exists() else None
+    if not key:
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb") as file:
+            file.write(secrets.token_bytes(KEY_BYTES))
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            if key is None:
+                os.link(temporary, path)  # fails if another process created one meanwhile: that one is used
+            else:
+                os.replace(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink(missing_ok=True)
         key = path.read_bytes()
-        if len(key) != KEY_BYTES:
-            raise ValueError(f"{path} must hold {KEY_BYTES} bytes, found {len(key)}") from None
-        return key
-    key = secrets.token_bytes(KEY_BYTES)
-    with os.fdopen(fd, "wb") as file:
-        file.write(key)
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"{path} must hold {KEY_BYTES} bytes, found {len(key)}")
     return key
+
+
+def _make_private(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except OSError as error:  # not ours to change (a mounted volume): say so, and carry on
+        logger.warning("Could not restrict %s to mode %o: %s", path, mode, error)
 
 
 def _iso(at: datetime | None) -> str:

@@ -65,12 +65,14 @@ class KnowledgeBase:
 
     def load_published(self) -> bool:
         """Serve the published index if it fits the configured model; a damaged or mismatched one is left for
-        the next rebuild to replace. Whether one was loaded."""
+        the next rebuild to replace, and meanwhile the newest kept version that loads is served. Whether the
+        current one was loaded."""
         try:
             self.snapshot = self.store.load(self.model)
         except IndexMismatch as problem:
             logger.warning("Rebuilding the index: %s", problem)
-            self.snapshot = None
+            self.snapshot = self.store.load_previous(self.model)
+            return False
         if self.snapshot is not None:
             logger.info("Loaded index: %d passages from %d articles", self.snapshot.manifest.passages,
                         self.snapshot.manifest.articles)
@@ -80,13 +82,21 @@ class KnowledgeBase:
         return self.snapshot is not None
 
     def open(self) -> ReloadReport | None:
-        """Serve the published index, or build one (once) when there is none that fits."""
-        return None if self.load_published() else self.rebuild()
+        """Serve the published index, or build one (once) when there is none that fits. If that build fails,
+        an older kept version may still be served: whether anything is served is `snapshot is not None`."""
+        if self.load_published():
+            return None
+        report = self.rebuild()
+        if not report.published and self.snapshot is not None:
+            logger.error("The index could not be rebuilt, serving an older version: %s",
+                         "; ".join(str(problem) for problem in report.problems) or "another rebuild is running")
+        return report
 
-    def rebuild(self, refit_scope: bool = False) -> ReloadReport:
+    def rebuild(self, refit_scope: bool = False, wait: bool = False) -> ReloadReport:
         """Load, validate, build and publish; with any invalid article nothing is published.
-        The scope model is kept from the live snapshot unless its examples changed or `refit_scope`."""
-        if not self._build_lock.acquire(blocking=False):
+        The scope model is kept from the live snapshot unless its examples changed or `refit_scope`.
+        A rebuild already running is reported as such, or with `wait` waited for (an upload must be published)."""
+        if not self._build_lock.acquire(blocking=wait):
             return ReloadReport(published=False, already_running=True)
         try:
             loaded = load_articles(self.knowledge_dir, today=self._today())
@@ -116,6 +126,6 @@ class KnowledgeBase:
         finally:
             self._build_lock.release()
 
-    async def reload(self) -> ReloadReport:
-        """Rebuild off the event loop; a second reload while one runs is told so instead of queueing."""
-        return await asyncio.to_thread(self.rebuild)
+    async def reload(self, wait: bool = False) -> ReloadReport:
+        """Rebuild off the event loop; a second reload while one runs is told so, unless it `wait`s."""
+        return await asyncio.to_thread(self.rebuild, wait=wait)

@@ -5,7 +5,10 @@ Pure: builds strings (and, for Telegram, keyboard data) but never sends anything
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -110,25 +113,60 @@ def telegram_length(text: str) -> int:
 
 
 def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split between paragraphs, then lines, then words: our tags never span a line, so none is cut."""
+    """Split between paragraphs, then lines, then words, never inside an element: a space inside <a href="…">
+    or <b>a b</b> is no place to cut (cutting "<a" from "href" made the message invalid). An element longer
+    than a message loses its markup, and only a word longer than one is cut."""
     if telegram_length(html_text) <= limit:
         return [html_text]
     for separator in ("\n\n", "\n", " "):
-        parts = html_text.split(separator)
-        if len(parts) == 1:
-            continue
-        chunks, current = [], ""
-        for part in parts:
-            for piece in split_message(part, limit):
-                candidate = f"{current}{separator}{piece}" if current else piece
-                if telegram_length(candidate) <= limit:
-                    current = candidate
-                else:
-                    if current:
-                        chunks.append(current)
-                    current = piece
-        return [*chunks, current] if current else chunks
+        parts = _outside_elements(html_text, separator)
+        if len(parts) > 1:
+            return _packed(parts, separator, limit)
+    if _TAG.search(html_text):
+        return split_message(_TAG.sub("", html_text), limit)  # the text stays, entities included
     return _hard_split(html_text, limit)
+
+
+def _packed(parts: list[str], separator: str, limit: int) -> list[str]:
+    """As many parts per message as fit, each part split further if it alone does not."""
+    chunks, current = [], ""
+    for part in parts:
+        for piece in split_message(part, limit):
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if telegram_length(candidate) <= limit:
+                current = candidate
+            else:
+                if current:
+                    chunks.append(current)
+                current = piece
+    return [*chunks, current] if current else chunks
+
+
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)[^<>]*>")
+
+
+def _outside_elements(html_text: str, separator: str) -> list[str]:
+    """`html_text.split(separator)`, except where the separator is inside a tag or an element."""
+    spans, opened = [], []
+    for tag in _TAG.finditer(html_text):
+        spans.append(tag.span())
+        if not tag.group(1):
+            opened.append(tag)
+        elif opened and opened[-1].group(2) == tag.group(2):
+            spans.append((opened.pop().start(), tag.end()))
+    starts = sorted(spans)
+    reach = list(itertools.accumulate((end for _, end in starts), max))  # the furthest end of spans so far
+    parts, start = [], 0
+    found = html_text.find(separator)
+    while found != -1:
+        inside = bisect.bisect_left(starts, (found, -1))  # spans starting before the separator
+        if inside and reach[inside - 1] > found:
+            found = html_text.find(separator, found + 1)
+            continue
+        parts.append(html_text[start:found])
+        start = found + len(separator)
+        found = html_text.find(separator, start)
+    return [*parts, html_text[start:]]
 
 
 def _hard_split(text: str, limit: int) -> list[str]:

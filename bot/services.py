@@ -6,6 +6,7 @@ new service or a changed default reaches every one of them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from bot.journal import Journal
 from bot.knowledge_base import KnowledgeBase
 from bot.pipeline import Pipeline
 from bot.query_lane import QueryLane
-from bot.rate_limit import RateLimiter
+from bot.rate_limit import BUTTON_BURST, BUTTON_REFILL_PER_SECOND, GROUP_BURST, GROUP_REFILL_PER_SECOND, RateLimiter
 from embeddings.encoder import Encoder, load_encoder
 
 EncoderFactory = Callable[[], Encoder]
@@ -27,10 +28,13 @@ class Services:
     kb: KnowledgeBase
     lane: QueryLane
     journal: Journal
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    limiter: RateLimiter = field(default_factory=RateLimiter)  # per user, for every kind of update
+    group_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(GROUP_BURST, GROUP_REFILL_PER_SECOND))
+    button_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(BUTTON_BURST, BUTTON_REFILL_PER_SECOND))
     pipeline: Pipeline = Pipeline()
     memory: ChatMemory = field(default_factory=ChatMemory)  # each conversation's last questions, in memory only
     languages: Languages = field(default_factory=Languages)  # the language each worker reads the bot in
+    uploads: asyncio.Lock = field(default_factory=asyncio.Lock)  # one upload checked, written and published at a time
 
 
 def encoder_factory(settings: Settings) -> EncoderFactory:
@@ -55,4 +59,5 @@ def assemble(settings: Settings, *, kb: KnowledgeBase | None = None,
     kb = kb or open_knowledge_base(settings)
     pipeline = pipeline or pipeline_for(settings)
     lane = QueryLane(kb, query_encoder or encoder_factory(settings), pipeline)
-    return Services(settings, kb, lane, Journal.open(settings.bot_data_dir), pipeline=pipeline)
+    journal = Journal.open(settings.bot_data_dir, key=settings.journal_key_bytes())
+    return Services(settings, kb, lane, journal, pipeline=pipeline)

@@ -155,8 +155,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "upload_bad_name": ("Kirim artikel .md atau teks berita .txt dengan nama berkas biasa (tanpa folder), "
                             "misalnya ssw-bidang-baru.md."),
         "upload_too_big": "Berkas terlalu besar ({size} byte; paling besar {limit}).",
+        "upload_reserved_name": ("README.md adalah keterangan folder, bukan artikel, dan tidak akan dimuat. Beri "
+                                 "artikel nama sendiri, misalnya ssw-bidang-baru.md."),
+        "upload_not_utf8": "berkas harus teks UTF-8",
+        "upload_too_slow": ("berkas ini tidak selesai diperiksa dalam {seconds} detik: teksnya terlalu berat untuk "
+                            "diproses (baris yang sangat panjang, atau deretan tanda baca?)"),
+        "upload_check_failed": "berkas ini tidak bisa diperiksa (lihat log bot)",
         "upload_rejected": "❌ {name} tidak ditambahkan:",
+        "upload_exists": ("📄 {name} sudah ada dan tidak diubah. Untuk menggantinya, kirim berkas itu lagi dengan "
+                          "keterangan (caption) <b>ganti</b>; versi lama disimpan sebagai cadangan."),
         "upload_saved": "📄 {name} disimpan. ⏳ Memuat ulang…",
+        "upload_replaced": "📄 {name} diganti; versi lama disimpan sebagai {backup}. ⏳ Memuat ulang…",
+        "more_problems": "… dan {count} masalah lain",
+        "admin_private_only": "Perintah admin hanya berlaku di chat pribadi dengan bot.",
+        "journal_failures": "⚠️ Gagal mencatat ke jurnal sejak bot dimulai: {count} kali (lihat log bot).",
         "stats": ("📊 {days} hari terakhir\nPengguna: {users}\nPertanyaan: {questions} "
                   "(terjawab {answered}, ditolak {declined}; {share} terjawab)\n"
                   "👍 {up} · 👎 {down}\nTopik teratas: {topics}"),

@@ -24,6 +24,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to
 
 TYPO_MIN_LENGTH = 5  # shorter words have too many one-letter neighbours to guess which was meant
 COMPOUND_MIN_LENGTH, COMPOUND_MIN_PART = 6, 4  # a short word splits into fragments by chance ("anime": "ani" + "me")
+# Longer "words" are no typo or compound anyone typed ("ketidakbertanggungjawaban" has 25 letters), and their
+# search costs grow with the square of the length: 60 ms for a crafted 500-letter word.
+TYPO_MAX_LENGTH, COMPOUND_MAX_LENGTH = 25, 30
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -78,7 +81,7 @@ class LexicalIndex:
             known = [t for t in tokenize(variant) if t in self._doc_freq]
             if known:
                 return tuple(known)
-        if len(token) >= TYPO_MIN_LENGTH and token.isalpha():
+        if TYPO_MIN_LENGTH <= len(token) <= TYPO_MAX_LENGTH and token.isalpha():
             fixes = [edit for edit in _edits1(token) if edit in self._doc_freq and edit[0] == token[0]]
             if fixes:
                 return (max(fixes, key=lambda fix: (self._doc_freq[fix], fix)),)
@@ -88,7 +91,7 @@ class LexicalIndex:
         """A compound or two words typed as one ("kerjasama", "tenagakerja", "dijepang"): the indexed words of
         the split whose halves are each a stop word or an indexed word, at least one half indexed. A half
         we cannot read (the "nas" of "timnas") means the word is something else, and it stays unknown."""
-        if len(token) < COMPOUND_MIN_LENGTH or not token.isalpha():
+        if not COMPOUND_MIN_LENGTH <= len(token) <= COMPOUND_MAX_LENGTH or not token.isalpha():
             return ()
         splits = []
         for cut in range(2, len(token) - 1):

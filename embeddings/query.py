@@ -15,6 +15,8 @@ from knowledge.glossary import (
 from knowledge.text import detect_language, is_stop_word, tokenize
 
 
+MAX_LOOKED_UP_WORDS = 32  # words of one question given to known_forms: a question has far fewer; crafted text more
+
 Phrase = tuple[str, ...]
 """The tokens of one name of a concept; all of them must occur. "Kementerian Pelindungan Pekerja Migran"
 is one name of KP2MI: a passage with just "pekerja" (-> "kerja") does not name it."""
@@ -52,14 +54,14 @@ class Query:
                 translated += indonesian
         resolved: list[str] = []
         if known_forms is not None:
-            for token, alts in list(alternatives.items()):
-                if len(alts) == 1:
-                    forms = [form for form in known_forms(token) if form != token]
-                    if not forms and _informal_stop_word(token):
-                        del alternatives[token]  # "carane" is "caranya": a frame word, not an unknown topic
-                        continue
-                    alts.update((form,) for form in forms)
-                    resolved += forms
+            unmatched = [token for token, alts in alternatives.items() if len(alts) == 1]
+            for token in unmatched[:MAX_LOOKED_UP_WORDS]:
+                forms = [form for form in known_forms(token) if form != token]
+                if not forms and _informal_stop_word(token):
+                    del alternatives[token]  # "carane" is "caranya": a frame word, not an unknown topic
+                    continue
+                alternatives[token].update((form,) for form in forms)
+                resolved += forms
         expanded = " ".join([normalised, *other_names(groups), *translated, *resolved])
         return cls(
             text=text,

@@ -2,11 +2,13 @@
 
 A version folder is written completely under a temporary name, then renamed; only after that is
 CURRENT replaced (os.replace is atomic). A reader therefore sees the old index or the new one,
-never half of one, even if the process is killed mid-build.
+never half of one, even if the process is killed mid-build. Publishing holds a lock file, so the bot and
+`python -m bot reindex` never publish at once, and a staging folder found while holding it is a dead one's.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -46,29 +48,75 @@ class IndexStore:
         pointer = self.root / "CURRENT"
         return pointer.read_text(encoding="utf-8").strip() or None if pointer.exists() else None
 
-    def publish(self, snapshot: Snapshot) -> str:
-        """Write the snapshot as a new version and make it current, atomically."""
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One publisher at a time, across processes; the lock goes with the process if it is killed."""
         self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def publish(self, snapshot: Snapshot) -> str:
+        """Write the snapshot as a new version and make it current, atomically. A failed publish (a full disk)
+        removes what it wrote."""
         version = snapshot.manifest.built_at.replace(":", "").replace("-", "") + "-" + snapshot.manifest.corpus_hash[:8]
-        staging = self.root / f".tmp-{version}-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        _write_snapshot(staging, snapshot)
-        final = self.root / version
-        shutil.rmtree(final, ignore_errors=True)
-        staging.rename(final)
-        pointer_tmp = self.root / f".CURRENT-{os.getpid()}"
-        pointer_tmp.write_text(version, encoding="utf-8")
-        _fsync(pointer_tmp)
-        os.replace(pointer_tmp, self.root / "CURRENT")
-        self._remove_old_versions(keep=version)
+        with self._locked():
+            self._remove_leftovers()
+            staging = self.root / f".tmp-{version}-{os.getpid()}"
+            pointer_tmp = self.root / f".CURRENT-{os.getpid()}"
+            try:
+                staging.mkdir()
+                _write_snapshot(staging, snapshot)
+                final = self.root / version
+                shutil.rmtree(final, ignore_errors=True)
+                staging.rename(final)
+                pointer_tmp.write_text(version, encoding="utf-8")
+                _fsync(pointer_tmp)
+                os.replace(pointer_tmp, self.root / "CURRENT")
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+                pointer_tmp.unlink(missing_ok=True)
+            self._remove_old_versions(keep=version)
         return version
 
     def load(self, expected_model: str) -> Snapshot | None:
         """The current snapshot, or None if none was published; IndexMismatch if it cannot be trusted."""
-        version = self.current_version()
+        try:
+            version = self.current_version()
+        except (OSError, UnicodeDecodeError) as error:  # CURRENT holding garbage must not stop the start
+            raise IndexMismatch(f"CURRENT cannot be read ({type(error).__name__}: {error})") from error
         if version is None:
             return None
+        return self._load_version(version, expected_model)
+
+    def load_previous(self, expected_model: str) -> Snapshot | None:
+        """The newest kept version other than the current one that loads and fits: served when the current one
+        cannot be read, until a rebuild replaces it (or instead, if the articles no longer build)."""
+        try:
+            current = self.current_version()
+        except (OSError, UnicodeDecodeError):
+            current = None
+        for folder in sorted(self._version_folders(), reverse=True):  # versions are named by build time
+            if folder.name == current:
+                continue
+            try:
+                snapshot = self._load_version(folder.name, expected_model)
+            except IndexMismatch as problem:
+                logger.info("Not falling back to %s: %s", folder.name, problem)
+                continue
+            logger.warning("Serving the previous index version %s", folder.name)
+            return snapshot
+        return None
+
+    def _version_folders(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return [path for path in self.root.iterdir() if path.is_dir() and not path.name.startswith(".")]
+
+    def _load_version(self, version: str, expected_model: str) -> Snapshot:
         folder = self.root / version
         try:
             snapshot = _read_snapshot(folder)
@@ -85,12 +133,18 @@ class IndexStore:
         return snapshot
 
     def _remove_old_versions(self, keep: str) -> None:
-        versions = sorted(path for path in self.root.iterdir() if path.is_dir() and not path.name.startswith("."))
+        versions = sorted(self._version_folders())
         for stale in [path for path in versions if path.name != keep][: max(0, len(versions) - KEEP_VERSIONS)]:
             shutil.rmtree(stale, ignore_errors=True)
-        for leftover in self.root.glob(".tmp-*"):  # from a build that was killed halfway
-            if not leftover.name.endswith(f"-{os.getpid()}"):
+
+    def _remove_leftovers(self) -> None:
+        """Under the lock, a staging folder or pointer is a killed publisher's, whatever its process id: in a
+        container the bot is restarted with the same one, and another process's live one holds the lock."""
+        for leftover in [*self.root.glob(".tmp-*"), *self.root.glob(".CURRENT-*")]:
+            if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
@@ -162,17 +216,38 @@ def _fsync(path: Path) -> None:
 
 
 class EmbeddingCache:
-    """Vectors keyed by (model, text hash), so a rebuild embeds only new or edited passages."""
+    """Vectors keyed by (model, text hash), so a rebuild embeds only new or edited passages.
+
+    Only a cache: a damaged file is deleted and started afresh (its vectors are embedded again), never a
+    reason not to start or not to publish."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as error:
+            if not self._reset_if_damaged(error):
+                raise
+            self._create()
+
+    def _create(self) -> None:
         with self._connect() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS embeddings ("
                 " model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL,"
                 " PRIMARY KEY (model, text_hash))"
             )
+
+    def _reset_if_damaged(self, error: sqlite3.DatabaseError) -> bool:
+        """Whether the error says the file is damaged (then it is gone): locked or full are not damage."""
+        if error.sqlite_errorname not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            return False
+        logger.warning("The embedding cache is damaged (%s): starting a new one", error)
+        for path in (self.path, Path(f"{self.path}-journal")):
+            path.unlink(missing_ok=True)
+        self._create()
+        return True
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -185,6 +260,14 @@ class EmbeddingCache:
             db.close()
 
     def get_many(self, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        try:
+            return self._get_many(model, text_hashes)
+        except sqlite3.DatabaseError as error:
+            if not self._reset_if_damaged(error):
+                raise
+            return {}
+
+    def _get_many(self, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         with self._connect() as db:
             for start in range(0, len(text_hashes), 500):  # SQLite's bound-parameter limit
@@ -198,8 +281,10 @@ class EmbeddingCache:
         return found
 
     def put_many(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        with self._connect() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES (?, ?, ?)",
-                [(model, text_hash, np.asarray(vector, dtype=np.float32).tobytes()) for text_hash, vector in items],
-            )
+        rows = [(model, text_hash, np.asarray(vector, dtype=np.float32).tobytes()) for text_hash, vector in items]
+        try:
+            with self._connect() as db:
+                db.executemany("INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES (?, ?, ?)", rows)
+        except sqlite3.DatabaseError as error:
+            if not self._reset_if_damaged(error):
+                raise

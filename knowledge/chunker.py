@@ -20,11 +20,14 @@ from knowledge.text import split_sentences
 MIN_WORDS = 40
 MAX_WORDS = 180
 
-_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# Uploaded text is untrusted: every pattern here runs in linear time. A pattern that can rescan the rest
+# of a line from each of its characters ("## a" + 16,000 spaces, "[" × 16,000, "**a " × 4,000) froze the
+# whole bot for seconds per 16 KB (the closing #s of a heading are therefore dropped in code).
+_HEADING = re.compile(r"(#{1,6})\s+(.*)")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _TABLE_RULE = re.compile(r"[\s|:-]*")  # "|---|:---:|" separates a table's header from its rows
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(([^)\s\[\]]*)\)")  # neither part crosses another "[": one scan each
+_STRONG = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")  # the text runs to the next marker at most
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
 
 Section = tuple[str, list[str]]  # (heading, blocks of plain text: paragraphs, list items, table rows)
@@ -62,12 +65,12 @@ def split_into_sections(markdown: str) -> list[Section]:
         heading = _HEADING.match(stripped)
         if heading and len(heading.group(1)) in (2, 3):
             end_block()
-            found.append((_inline_to_text(heading.group(2)), []))
+            found.append((_inline_to_text(_heading_text(heading.group(2))), []))
         elif not stripped or stripped.startswith("```") or _TABLE_RULE.fullmatch(stripped):
             end_block()
         elif heading or stripped.startswith("|"):
             end_block()  # a minor heading or a table row is a block of its own
-            paragraph.append(heading.group(2) if heading else stripped.replace("|", " "))
+            paragraph.append(_heading_text(heading.group(2)) if heading else stripped.replace("|", " "))
             end_block()
         elif _LIST_ITEM.match(stripped):
             end_block()  # each item is its own sentence; a wrapped line below continues it
@@ -76,6 +79,12 @@ def split_into_sections(markdown: str) -> list[Section]:
             paragraph.append(stripped)  # a wrapped line continues its paragraph, as in Markdown
     end_block()
     return [(heading, [b for b in blocks if b]) for heading, blocks in found if any(blocks)]
+
+
+def _heading_text(text: str) -> str:
+    """A heading without its optional closing #s ("## Biaya ##"); "C#" keeps its #."""
+    unclosed = text.rstrip("#")
+    return unclosed.rstrip() if unclosed != text and unclosed[-1:].isspace() else text
 
 
 def _inline_to_text(text: str) -> str:

@@ -7,6 +7,7 @@ only function of the knowledge side that touches the disk.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -24,7 +25,25 @@ from knowledge.model import TOPICS, Article, LoadResult, Problem, ScopeExamples
 from knowledge.routes import load_routes
 from knowledge.text import detect_language, split_sentences
 
-_YAML = YAMLHandler()  # YAML only: a "+++" TOML or JSON block is not our format
+
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, alias: str) -> None:
+        super().__init__(f"uses an alias (*{alias[:40]}): write each value out instead")
+
+
+class _FrontMatterYAML(YAMLHandler):
+    """Safe YAML without aliases. "*name" lets a few hundred bytes stand for billions of items (a 630-byte
+    upload made a 312 MB error message); no article needs one, so the events are checked before loading."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        loader = kwargs.get("Loader") or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for event in yaml.parse(fm, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise _AliasRefused(event.anchor or "")
+        return super().load(fm, **kwargs)
+
+
+_YAML = _FrontMatterYAML()  # YAML only: a "+++" TOML or JSON block is not our format
 SCOPE_FILE = "scope.yaml"  # the labelled questions of embeddings/scope.py, beside the articles they are about
 SHIPPED_SCOPE = Path(__file__).resolve().parent / "articles" / SCOPE_FILE  # for a knowledge folder without one
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -35,6 +54,11 @@ MIN_BODY_WORDS = 20
 
 # A title made from a news text's first sentence: long enough to recognise, short enough for a button.
 TITLE_WORDS = 12
+
+# A title heads the sources of every answer from the article and a source is printed as a link: neither
+# may grow long enough to fill a Telegram message (4,096 characters) by itself.
+MAX_TITLE_CHARS = 300
+MAX_URL_CHARS = 1000
 
 # "key: value" lines that may open a .txt news text, mapped to the article field they fill.
 _TXT_HEADER_KEYS = {
@@ -47,6 +71,12 @@ _TXT_HEADER_KEYS = {
 _TXT_HEADER = re.compile(rf"\s*({'|'.join(_TXT_HEADER_KEYS)})\s*:\s*(.*)", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 _DATE_DMY = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")  # "22/4/2024", as Indonesian sites write it
+
+# Values quoted in problem messages are cut: a message must stay readable whatever the file holds.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 60, 60
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 4
+LISTED_VALUES = 4  # bad sources or topics named in one message
 
 
 class _Invalid(ValueError):
@@ -204,7 +234,9 @@ def _markdown_fields(name: str, text: str, today: date) -> tuple[dict[str, Any],
 
 def _title(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _Invalid(f"must be text, not {value!r}")
+        raise _Invalid(f"must be text, not {_shown(value)}")
+    if len(value.strip()) > MAX_TITLE_CHARS:
+        raise _Invalid(f"too long: {len(value.strip())} characters; at most {MAX_TITLE_CHARS}")
     return value.strip()
 
 
@@ -214,8 +246,10 @@ def _sources(value: Any) -> tuple[str, ...]:
         raise _Invalid("must be a list of http(s) links, e.g. sources: [https://www.ssw.go.jp/]")
     bad = [url for url in urls if not _is_web_link(url)]
     if bad:
-        listed = ", ".join(map(repr, bad))
-        raise _Invalid(f"not a web link: {listed}: each source must start with http:// or https://")
+        raise _Invalid(f"not a web link: {_listed(bad)}: each source must start with http:// or https://")
+    long = [url for url in urls if len(url.strip()) > MAX_URL_CHARS]
+    if long:
+        raise _Invalid(f"too long: {_listed(long)}: a link may have at most {MAX_URL_CHARS} characters")
     return tuple(dict.fromkeys(url.strip() for url in urls))
 
 
@@ -235,7 +269,7 @@ def _as_of(value: Any, today: date) -> date:
     elif isinstance(value, str):
         value = _parse_date(value)
     if not isinstance(value, date):
-        raise _Invalid(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. as_of: {today.isoformat()}")
+        raise _Invalid(f"{_shown(value)} is not a date: write it as YYYY-MM-DD, e.g. as_of: {today.isoformat()}")
     if value > today:
         raise _Invalid(
             f"{value.isoformat()} is in the future (today is {today.isoformat()}): use the date the facts were checked")
@@ -256,7 +290,7 @@ def _parse_date(text: str) -> date | str:
 
 def _lang(value: Any) -> str:
     if value not in _LANGUAGES:
-        raise _Invalid(f"must be id or en, not {value!r}")
+        raise _Invalid(f"must be id or en, not {_shown(value)}")
     return value
 
 
@@ -266,8 +300,18 @@ def _topics(value: Any) -> tuple[str, ...]:
         raise _Invalid(f"must be a list of topics, e.g. topics: [ssw]; allowed: {_allowed_topics()}")
     unknown = [topic for topic in topics if not (isinstance(topic, str) and topic in TOPICS)]
     if unknown:
-        raise _Invalid(f"unknown topic {', '.join(map(repr, unknown))}: use one of {_allowed_topics()}")
+        raise _Invalid(f"unknown topic {_listed(unknown)}: use one of {_allowed_topics()}")
     return tuple(dict.fromkeys(topics))
+
+
+def _shown(value: Any) -> str:
+    return _SHORT.repr(value)
+
+
+def _listed(values: list[Any]) -> str:
+    """The first few bad values, cut, and how many more there are."""
+    shown = ", ".join(_shown(value) for value in values[:LISTED_VALUES])
+    return shown + (f" and {len(values) - LISTED_VALUES} more" if len(values) > LISTED_VALUES else "")
 
 
 def _allowed_topics() -> str:
@@ -322,7 +366,7 @@ def _title_from(body: str) -> str:
     sentences = split_sentences(body)
     if not sentences:
         raise _Invalid("missing: the text is empty, so no title can be taken from it; add a line title: ...")
-    title = " ".join(sentences[0].split()[:TITLE_WORDS]).rstrip(".,;:!?…\"'”’-–— ")
+    title = " ".join(sentences[0].split()[:TITLE_WORDS])[:MAX_TITLE_CHARS].rstrip(".,;:!?…\"'”’-–— ")
     if not title:
         raise _Invalid("the text's first sentence has no words to make a title of; add a line title: ...")
     return title
@@ -331,7 +375,8 @@ def _title_from(body: str) -> str:
 def _sources_in(raw: str, body: str) -> tuple[str, ...]:
     """The outlet the dateline names ("jpnn.com, TOKYO - "), then any link pasted in the text."""
     outlet = news_outlet(raw)
-    urls = [url.rstrip(".,;:!?") for url in _URL.findall(body)]
+    urls = [url for url in (found.rstrip(".,;:!?") for found in _URL.findall(body))
+            if _is_web_link(url) and len(url) <= MAX_URL_CHARS]
     return tuple(dict.fromkeys(([f"https://{outlet}"] if outlet else []) + urls))
 
 

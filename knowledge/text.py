@@ -18,8 +18,13 @@ from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFacto
 
 # Sentence-final punctuation, then any closing quotes or brackets, then whitespace. Dots inside
 # "Rp1.500.000", "3.000", "22/4/2024", URLs and e-mail addresses have no whitespace after them,
-# so they never match.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+# so they never match. A match starts only where a run of marks starts, and the runs are taken whole
+# (possessive): otherwise a long run without whitespace ("....") is rescanned from each of its
+# characters, quadratic time that froze the bot on a 16 KB upload.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
+_NEXT_CHAR = re.compile(r"\s*(\S?)")
+# Longer than any abbreviation: how far back _ends_sentence looks for the word before a full stop.
+_WORD_BEFORE_CHARS = 40
 
 # Abbreviations after which a capitalised word or a number continues the sentence ("No. 12",
 # "Rp. 1.500.000", "Dr. Tanaka", "a.n. Budi"). Abbreviations that usually end a list (dll., dsb.,
@@ -51,15 +56,17 @@ def split_sentences(text: str) -> list[str]:
 
 def _ends_sentence(line: str, boundary: re.Match[str]) -> bool:
     """A full stop before a lower-case word, or after an abbreviation or initial, is not an end."""
-    following = line[boundary.end():].lstrip()
+    # Bounded looks around the boundary: slicing the rest of the line at each of thousands of full stops
+    # on one line would be quadratic too.
+    following = _NEXT_CHAR.match(line, boundary.end()).group(1)
     if not following:
         return True
-    if following[0].islower():
+    if following.islower():
         return False
     punctuation = boundary.group()
     if "?" in punctuation or "!" in punctuation or punctuation.startswith("…"):
         return True
-    before = line[:boundary.start()].rsplit(maxsplit=1)
+    before = line[max(0, boundary.start() - _WORD_BEFORE_CHARS):boundary.start()].rsplit(maxsplit=1)
     word = before[-1].lstrip("([\"'“‘").lower() if before else ""
     is_initial = len(word) == 1 and word.isalpha()
     return not (is_initial or word in _ABBREVIATIONS)

@@ -16,7 +16,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "BOT_ADMIN_IDS",
-                 "KNOWLEDGE_DIR", "EMBEDDING_MODEL", "EMBEDDING_BACKEND", "WEBHOOK_URL"):
+                 "KNOWLEDGE_DIR", "EMBEDDING_MODEL", "EMBEDDING_BACKEND", "WEBHOOK_URL", "JOURNAL_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # so a developer's .env is never read by a test
 

@@ -12,13 +12,14 @@ from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.config import Settings
 from bot.services import Services, assemble
 from bot.telegram.admin import admin_handlers
 from bot.telegram.context import CONTEXT_TYPES, BotContext
+from bot.telegram.flood import ChatRateLimiter, limit_every_update
 from bot.telegram.handlers import worker_handlers
 from bot.telegram.route_dialogue import route_conversation
 from bot.texts import text
@@ -29,8 +30,10 @@ MAX_IN_FLIGHT = 128  # updates handled at once; more wait in PTB's queue (none i
 HTTP_CONNECTIONS = 32  # httpx's pool scans every connection per request: PTB's default 256 cost ~40% CPU under load
 HTTP_POOL_TIMEOUT = 10.0  # seconds a request may wait for a free connection under a burst (PTB's default is 1)
 TELEGRAM_RETRIES = 3  # a 429 "retry after N" is waited out and retried; Telegram did not act, so no duplicates
+UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all we answer: Telegram need not send the rest
 RETENTION_EVERY_S = 24 * 3600  # questions past their retention are deleted daily
 RETENTION_FIRST_S = 60  # and once a minute after start, not during the start itself
+MASKED = "<token>"
 
 COMMANDS = ("start", "jalur", "topik", "sumber", "bahasa", "help", "hapus")  # descriptions: texts "cmd_<name>"
 
@@ -47,7 +50,7 @@ async def post_init(application: Application) -> None:
     svc = _services(application)
     if svc.kb.snapshot is None:
         report = await asyncio.to_thread(svc.kb.open)  # loads the published index; builds only if there is none
-        if report is not None and not report.published:
+        if svc.kb.snapshot is None:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
     await asyncio.to_thread(svc.lane.warm_up)
     await application.bot.set_my_commands(bot_commands("id"))  # the default: our workers' language
@@ -72,26 +75,60 @@ async def _purge_old_questions(context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, so the error is seen even if telling the user fails too."""
     logger.error("Error while handling an update", exc_info=context.error)
-    # After a network error Telegram may have delivered the reply anyway: an apology could be a second reply.
-    if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, NetworkError):
+    # After a network error Telegram may have delivered the reply anyway (an apology could be a second reply),
+    # and after a 429 or a block it would not deliver one. A refused request (BadRequest, which PTB derives
+    # from NetworkError) delivered nothing: the user must hear that something went wrong.
+    error = context.error
+    telegram_failed = isinstance(error, TelegramError) and not isinstance(error, BadRequest)
+    if isinstance(update, Update) and update.effective_chat and not telegram_failed:
         lang = context.services.languages.of(update.effective_user.id if update.effective_user else None)
         await context.bot.send_message(update.effective_chat.id, html.escape(text(lang, "sorry")))
 
 
+class TokenFilter(logging.Filter):
+    """Masks the bot token's secret in a record, its exception and stack included. PTB logs the Bot API URL,
+    token and all, at DEBUG while the bot is built, and an error may quote a request URL."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.secret = token.partition(":")[2] or token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, MASKED), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)  # formatters reuse it
+        for field in ("exc_text", "stack_info"):
+            value = getattr(record, field)
+            if value and self.secret in value:
+                setattr(record, field, value.replace(self.secret, MASKED))
+        return True
+
+
+def mask_token_in_logs(token: str) -> None:
+    """On every handler of the root logger (and Python's last-resort one): a filter on a logger would not
+    see the records of its children, such as PTB's."""
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        if handler and not any(isinstance(f, TokenFilter) and f.secret in token for f in handler.filters):
+            handler.addFilter(TokenFilter(token))
+
+
 def build_application(settings: Settings, services: Services) -> Application:
+    token = settings.telegram_bot_token.get_secret_value()
+    mask_token_in_logs(token)  # before PTB builds the bot, which logs its URL
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     builder = (
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(MAX_IN_FLIGHT)
         .connection_pool_size(HTTP_CONNECTIONS)
         .pool_timeout(HTTP_POOL_TIMEOUT)
-        # Telegram's own limits bind: no proactive throttling, but 429s are waited out as Telegram asks.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=TELEGRAM_RETRIES))
+        .rate_limiter(ChatRateLimiter(max_retries=TELEGRAM_RETRIES))  # a 429 holds back its own chat only
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -101,6 +138,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         builder = builder.base_file_url(settings.telegram_base_file_url)
     application = builder.build()
     application.bot_data.services = services
+    application.add_handler(TypeHandler(Update, limit_every_update), group=-1)  # before every handler below
     # Order matters: admin commands first, so their refusal handlers do not shadow them.
     application.add_handlers(admin_handlers(settings.bot_admin_ids))
     application.add_handler(route_conversation())  # before the worker handlers: in the dialogue it answers first
@@ -120,7 +158,7 @@ async def running(application: Application) -> AsyncIterator[Application]:
     await application.initialize()
     await post_init(application)
     await application.start()
-    await application.updater.start_polling(poll_interval=0)
+    await application.updater.start_polling(poll_interval=0, allowed_updates=UPDATES)
     try:
         yield application
     finally:
@@ -138,6 +176,6 @@ def run_bot(settings: Settings) -> None:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                 url_path=urlparse(settings.webhook_url).path.lstrip("/"),
                                 webhook_url=settings.webhook_url, secret_token=webhook_secret(settings),
-                                allowed_updates=Update.ALL_TYPES)
+                                allowed_updates=UPDATES)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=UPDATES)

@@ -7,6 +7,7 @@ import asyncio
 import html
 import logging
 import re
+import sqlite3
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
@@ -15,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.answer import Answer, Decline, Reply
 from bot.conversation import LANGUAGES, understood_text
-from bot.rate_limit import Verdict
+from bot.journal import Journal
 from bot.render import format_date, split_message, to_html
 from bot.route_finder import next_step
 from bot.telegram.callbacks import FeedbackButton, LanguageButton, RelatedButton, RouteStart, TopicButton
@@ -133,20 +134,12 @@ async def answer_user(update: Update, context: BotContext, question: str) -> Non
     chat = update.effective_chat
     user = update.effective_user
     chat_id, user_id = speaker(update)
-    verdict = svc.limiter.check(user_id)
-    if verdict is not Verdict.ALLOWED:
-        if verdict is Verdict.LIMITED_NOTIFY:
-            await context.bot.send_message(chat.id, text(lang_of(update, context), "slow_down"))
-        return
     await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     result = await svc.lane.ask(question, svc.memory.previous(chat_id, user_id))
     question_id = None
     if not (isinstance(result, Decline) and result.reason == "empty"):  # nothing was asked: nothing to keep
         svc.memory.remember(chat_id, user_id, understood_text(result))  # the context of the next question
-        question_id = await asyncio.to_thread(
-            svc.journal.record_question, user.id if user else 0, result.question, lang=result.lang,
-            answered=result.answered, passage_ids=[hit.passage.id for hit in result.hits], topics=result.topics,
-        )
+        question_id = await _recorded(svc.journal, user.id if user else 0, result)
     chunks = split_message(to_html(result))
     keyboard = _answer_keyboard(result, question_id)
     # Quote a typed question, so quick successive questions each visibly get their own answer.
@@ -155,6 +148,18 @@ async def answer_user(update: Update, context: BotContext, question: str) -> Non
     for i, chunk in enumerate(chunks):
         await context.bot.send_message(chat.id, chunk, reply_parameters=quoted if i == 0 else None,
                                        reply_markup=keyboard if i == len(chunks) - 1 else None)
+
+
+async def _recorded(journal: Journal, user_id: int, result: Answer | Decline | Reply) -> int | None:
+    """The question's journal id, or None if the journal failed (a full disk, a lock held too long, a corrupt
+    file): the answer goes out anyway, only without 👍/👎, which need the id. Failures are counted for /stats."""
+    try:
+        return await asyncio.to_thread(
+            journal.record_question, user_id, result.question, lang=result.lang, answered=result.answered,
+            passage_ids=[hit.passage.id for hit in result.hits], topics=result.topics)
+    except sqlite3.Error as error:
+        logger.warning("Answering without the journal: the question was not recorded (%s)", error)
+        return None
 
 
 def _answer_keyboard(result: Answer | Decline | Reply, question_id: int | None) -> InlineKeyboardMarkup | None:
@@ -189,12 +194,16 @@ async def on_related_button(update: Update, context: BotContext) -> None:
 
 
 async def on_feedback(update: Update, context: BotContext) -> None:
+    """Answered first, like every button: the spinner stops even if the journal then fails. Only the asker's
+    rating is stored (the journal checks), but every press is thanked: the id alone does not tell whose it is."""
     query = update.callback_query
+    await query.answer(text(lang_of(update, context), "thanks"))
     button = FeedbackButton.parse(query.data)
-    stored = await asyncio.to_thread(
-        context.services.journal.record_feedback, button.question_id, update.effective_user.id, button.value
-    )
-    await query.answer(text(lang_of(update, context), "thanks") if stored else None)
+    try:
+        await asyncio.to_thread(context.services.journal.record_feedback, button.question_id,
+                                update.effective_user.id, button.value)
+    except sqlite3.Error as error:
+        logger.warning("A rating was not recorded (%s)", error)
 
 
 async def on_forget_me(update: Update, context: BotContext) -> None:

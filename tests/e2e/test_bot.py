@@ -53,9 +53,18 @@ async def test_a_thumbs_up_press_is_stored(fake_api, bot_env):
     sari = fake_api.user(42)
     reply = await fake_api.wait_for_reply(await sari.says("cara daftar pelatihan BPVP"))
     await sari.presses(reply, "👍")
-    await fake_api.wait_for(lambda api: api.calls_to("answerCallbackQuery"))
-    stats = await asyncio.to_thread(services.journal.stats)
-    assert (stats.thumbs_up, stats.thumbs_down) == (1, 0)
+    await fake_api.wait_for(lambda api: api.calls_to("answerCallbackQuery"))  # answered first, then stored
+    assert await ratings(services) == (1, 0)
+
+
+async def ratings(services, expected=(1, 0), timeout=3.0):
+    """👍 and 👎 in the journal, once they are `expected` (or when the wait runs out)."""
+    for _ in range(int(timeout / 0.05)):
+        stats = await asyncio.to_thread(services.journal.stats)
+        if (stats.thumbs_up, stats.thumbs_down) == expected:
+            break
+        await asyncio.sleep(0.05)
+    return stats.thumbs_up, stats.thumbs_down
 
 
 async def test_an_admin_upload_is_answered_from_after_the_reload(fake_api, bot_env):
@@ -193,7 +202,7 @@ async def test_admin_stats_count_questions_and_feedback(fake_api, bot_env):
     answered = await fake_api.wait_for_reply(await sari.says("SSW boleh bawa keluarga?"))
     await fake_api.wait_for_reply(await sari.says("resep nasi goreng"))
     await sari.presses(answered, "👎")
-    await fake_api.wait_for(lambda api: api.calls_to("answerCallbackQuery"))
+    assert await ratings(bot_env.services, expected=(0, 1)) == (0, 1)
     stats = await fake_api.wait_for_reply(await admin.says("/stats 7"))
     assert "Pengguna: 1" in stats["text"] and "Pertanyaan: 2" in stats["text"]
     assert "terjawab 1, ditolak 1" in stats["text"] and "👎 1" in stats["text"] and "ssw (1)" in stats["text"]

@@ -283,6 +283,9 @@ async def test_a_worker_who_writes_english_gets_english_throughout(fake_api, bot
 
 
 async def test_bahasa_switches_explicitly_and_a_typed_question_keeps_its_own_frame(fake_api, bot_env):
+    from bot.rate_limit import RateLimiter
+
+    bot_env.services.limiter = RateLimiter(burst=20)  # seven messages in a row: this test is about languages
     sari = fake_api.user(42)
     chooser = await ask(fake_api, sari, "/bahasa")
     await sari.presses(chooser, "English")

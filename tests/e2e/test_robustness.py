@@ -147,3 +147,30 @@ async def test_stopping_finishes_the_reply_in_flight(fake_api, bot_env):
     await bot_env.app.updater.stop()
     await bot_env.app.stop()  # waits for handlers still running
     assert "Sumber:" in fake_api.replies_to(asked)[0]["text"]
+
+
+async def test_the_token_is_masked_from_the_start_at_debug(fake_api, tmp_path, caplog):
+    """F9: PTB logs "Set Bot API URL: …/bot<token>" at DEBUG while the bot is built, before the test above
+    turns DEBUG on."""
+    import shutil
+
+    from bot.config import load_settings
+    from bot.services import assemble, open_knowledge_base
+    from bot.telegram.app import build_application, running
+    from tests.e2e.conftest import FIXTURE_KB
+    from tests.fakes import FakeEncoder
+
+    caplog.set_level(logging.DEBUG)
+    shutil.copytree(FIXTURE_KB, tmp_path / "kb")
+    settings = load_settings(telegram_bot_token=fake_api.token, telegram_base_url=fake_api.base_url,
+                             knowledge_dir=tmp_path / "kb", bot_data_dir=tmp_path / "data")
+    encoder = FakeEncoder()
+    services = assemble(settings, kb=open_knowledge_base(settings, lambda: encoder, model="fake-encoder"),
+                        query_encoder=lambda: encoder)
+    fake_api.inject_fault("sendMessage", "429", retry_after=1)
+    async with running(build_application(settings, services)):
+        await fake_api.wait_for_reply(await fake_api.user(42).says(QUESTION), timeout=8)
+    secret = fake_api.token.split(":")[1]
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "Set Bot API URL" in logged  # the line that carried the token was logged
+    assert secret not in logged

@@ -72,6 +72,12 @@ def test_markdown_becomes_plain_text_in_sections():
     ]
 
 
+@pytest.mark.parametrize(("line", "heading"), [("## Biaya ##", "Biaya"), ("## Biaya   #", "Biaya"),
+                                              ("## Kursus C#", "Kursus C#"), ("## ##", "##"), ("## a # b ##", "a # b")])
+def test_closing_hashes_of_a_heading_are_dropped(line, heading):
+    assert split_into_sections(f"{line}\nIsi bagian ini.")[0][0] == heading
+
+
 def test_list_items_stay_sentences_of_their_own():
     passages = split_into_passages(article("## Dokumen\n- Paspor\n- Kartu keluarga\n- Ijazah SMA"))
     assert [p.text for p in passages] == ["Paspor\nKartu keluarga\nIjazah SMA"]

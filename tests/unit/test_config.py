@@ -25,7 +25,7 @@ def test_values_come_from_the_environment(monkeypatch):
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("BOT_ADMIN_IDS", "alice,42"), ("TELEGRAM_BASE_URL", "not a url"), ("WEBHOOK_PORT", "99999"),
-     ("EMBEDDING_MODEL", "  ")],
+     ("EMBEDDING_MODEL", "  "), ("JOURNAL_KEY", "abc123"), ("JOURNAL_KEY", "g" * 64)],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value):
     monkeypatch.setenv(variable, value)
@@ -39,3 +39,20 @@ def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, valu
 def test_blank_token_means_no_token(monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "  ")
     assert load_settings().telegram_bot_token is None
+
+
+def test_the_journal_key_can_come_from_the_environment(monkeypatch):
+    """F10: journal.key beside the journal meant any copy of BOT_DATA_DIR could undo the pseudonyms."""
+    monkeypatch.setenv("JOURNAL_KEY", "0f" * 32)
+    settings = load_settings()
+    assert settings.journal_key_bytes() == bytes([15] * 32)
+    assert "0f0f" not in repr(settings)
+    monkeypatch.setenv("JOURNAL_KEY", "")
+    assert load_settings().journal_key_bytes() is None
+
+
+def test_a_bad_journal_key_is_not_echoed(monkeypatch):
+    monkeypatch.setenv("JOURNAL_KEY", "secret-but-wrong")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "secret-but-wrong" not in str(caught.value)

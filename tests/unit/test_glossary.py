@@ -134,3 +134,12 @@ def test_asking_someone_to_make_a_credential_is_asking_to_forge_it(question, rea
 
 def test_sma_is_a_school_not_chat_for_sama():
     assert "sma" in normalise_informal("lulusan SMA bisa ikut g to g?").split()
+
+
+def test_a_question_has_only_so_many_words_looked_up():
+    """F15: every unknown word of a 500-character message went through typo and compound search."""
+    from embeddings.query import MAX_LOOKED_UP_WORDS
+
+    looked_up = []
+    Query.parse(" ".join(f"kata{i}x" for i in range(80)), lambda token: looked_up.append(token) or ())
+    assert len(looked_up) == MAX_LOOKED_UP_WORDS

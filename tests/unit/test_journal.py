@@ -1,5 +1,6 @@
 import sqlite3
 import stat
+import time
 from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -180,3 +181,77 @@ def test_eight_threads_at_once_lose_nothing(journal):
     stats = journal.stats()
     assert (stats.questions, stats.users, stats.thumbs_up, stats.thumbs_down) == (200, 20, 100, 100)
     assert len(rows(journal, "feedback")) == 200
+
+
+def test_a_locked_database_fails_a_question_write_within_a_second_and_counts_it(journal):
+    """F4: each write waited 10 s for a lock (an operator's sqlite3 shell, a backup) before failing."""
+    ask(journal, ALICE)
+    with closing(sqlite3.connect(journal.path)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        start = time.perf_counter()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            ask(journal, BOB)
+        assert time.perf_counter() - start < 3.0
+        holder.rollback()
+    assert journal.failed_writes == 1
+    ask(journal, BOB)  # and works again once the lock is gone
+    assert journal.stats().questions == 2
+
+
+def test_the_journal_and_its_folder_are_private(tmp_path):
+    """F10: journal.sqlite3 and its WAL were created 0644, so any local user could read the questions."""
+    data = tmp_path / "data"
+    journal = Journal.open(data)
+    ask(journal, ALICE)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    for name in ("journal.sqlite3", "journal.sqlite3-wal", "journal.sqlite3-shm"):
+        assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
+    journal.close()
+
+
+def test_an_older_journal_is_made_private_when_opened(tmp_path):
+    data = tmp_path / "data"
+    Journal.open(data).close()
+    (data / "journal.sqlite3").chmod(0o644)
+    Journal.open(data).close()
+    assert stat.S_IMODE((data / "journal.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_key_given_by_the_deployment_is_used_and_none_is_written(tmp_path):
+    """F10: journal.key beside the journal let anyone with a copy of the folder undo every pseudonym."""
+    key = bytes(range(32))
+    journal = Journal.open(tmp_path / "data", key=key)
+    assert journal.pseudonym(ALICE) == Journal(tmp_path / "x", key).pseudonym(ALICE)
+    assert not (tmp_path / "data" / "journal.key").exists()
+    journal.close()
+
+
+def test_an_empty_key_file_left_by_a_crash_is_replaced(tmp_path):
+    """F6: a crash between creating journal.key and writing it left 0 bytes, and the bot never started again."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "journal.key").write_bytes(b"")
+    Journal.open(tmp_path / "data").close()
+    assert len((tmp_path / "data" / "journal.key").read_bytes()) == 32
+
+
+def test_a_corrupt_journal_is_set_aside_and_a_new_one_started(tmp_path, caplog):
+    """F6: a corrupt journal stopped the bot at start; answering needs no journal."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "journal.sqlite3").write_bytes(b"not a database " * 100)
+    journal = Journal.open(data)
+    ask(journal, ALICE)
+    assert journal.stats().questions == 1
+    aside = list(data.glob("journal.sqlite3.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == b"not a database " * 100
+    assert "corrupt" in caplog.text
+    journal.close()
+
+
+def test_retention_also_deletes_old_refused_admin_attempts(journal):
+    """F11: the audit table, which holds ordinary users' refused attempts, was never purged."""
+    journal.record_admin_action(BOB, "/reload", allowed=False, at=NOW - timedelta(days=181))
+    journal.record_admin_action(BOB, "/stats", allowed=False, at=NOW - timedelta(days=1))
+    journal.record_admin_action(ALICE, "reload", at=NOW - timedelta(days=400))  # an admin's own: kept
+    journal.purge_questions_older_than(180, now=NOW)
+    assert [(row[2], row[4]) for row in rows(journal, "admin_actions")] == [("/stats", 0), ("reload", 1)]

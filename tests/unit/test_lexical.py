@@ -36,3 +36,17 @@ def test_scores_are_the_sum_of_token_scores(index):
     per_token = index.token_scores([peserta, gratis])
     assert np.allclose(index.scores([peserta, gratis]), per_token[peserta] + per_token[gratis])
     assert int(np.argmax(index.scores(["gratis"]))) == 1
+
+
+def test_a_word_too_long_for_a_typo_or_a_compound_is_not_searched(index, monkeypatch):
+    """F15: a 500-letter word went through every one-letter edit (27,000 strings of 500 letters) and every
+    split: 60 ms of the query lane for one crafted message."""
+    from embeddings import lexical
+
+    searched = []
+    monkeypatch.setattr(lexical, "_edits1", lambda word: searched.append(word) or set())
+    long_word = "magang" * 10
+    assert index.known_forms(long_word) == ()
+    assert index.known_forms("magng") == ()  # the spy finds nothing, but it was asked
+    assert searched == ["magng"]
+    assert index._compound_parts("kerja" * 10 + "sama") == ()

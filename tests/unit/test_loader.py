@@ -57,6 +57,7 @@ def test_valid_markdown_article():
          "each source must start with http:// or https://"),
         ({"sources": "['https://']"}, "sources",
          "not a web link: 'https://': each source must start with http:// or https://"),
+        ({"title": "'" + "Judul " * 60 + "'"}, "title", "too long: 359 characters; at most 300"),
         ({"sources": None}, "sources",
          "missing: list the http(s) links the facts come from, e.g. sources: [https://www.ssw.go.jp/]"),
         ({"topics": "[ssw, visa]"}, "topics", f"unknown topic 'visa': use one of {ALLOWED}"),
@@ -232,3 +233,51 @@ def test_load_articles_reports_problems_across_files(tmp_path):
 
 def test_load_articles_of_an_empty_folder(tmp_path):
     assert load_articles(tmp_path, today=TODAY).articles == ()
+
+
+def laughs(depth: int, field: str = "title") -> str:
+    """A "billion laughs" front matter: each level lists the one before nine times, by alias."""
+    levels = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, depth + 1)]
+    return markdown(**{field: f"*l{depth}"}).replace("---\n", "---\n" + "\n".join(levels) + "\n", 1)
+
+
+@pytest.mark.parametrize("field", ["title", "sources", "as_of", "lang", "topics"])
+def test_yaml_aliases_are_refused_before_any_value_is_shown(field):
+    """F2: nine levels of nine aliases each stand for 387 million items in 700 bytes; the messages quoted them
+    whole (depth 7: a 312 MB message and 5 s with the event loop stopped)."""
+    article, problems = parse_article("bom.md", laughs(6, field), today=TODAY)  # 35 MB of message before the fix
+    assert article is None
+    assert [(p.field, p.reason) for p in problems] == [
+        ("front matter", "not valid YAML: uses an alias (*l0): write each value out instead")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "longest"),
+    [
+        ({"title": "[" + ", ".join(["x" * 1000] * 1000) + "]"}, "title", 300),
+        ({"sources": "[" + ", ".join(["x" * 1000] * 1000) + "]"}, "sources", 400),
+        ({"topics": "[" + ", ".join(["x" * 1000] * 1000) + "]"}, "topics", 400),
+        ({"lang": "x" * 100_000}, "lang", 300),
+        ({"as_of": "x" * 100_000}, "as_of", 300),
+    ],
+)
+def test_problem_messages_quote_values_cut_short(changes, field, longest):
+    _, problems = parse_article("besar.md", markdown(**changes), today=TODAY)
+    assert [p.field for p in problems] == [field]
+    assert len(problems[0].reason) <= longest, problems[0].reason[:500]
+
+
+def test_a_source_link_longer_than_a_message_line_is_refused():
+    """F8: a long title or link made every answer citing it too long for one Telegram message."""
+    _, problems = parse_article("x.md", markdown(sources="[https://x.id/" + "a" * 1000 + "]"), today=TODAY)
+    assert [p.field for p in problems] == ["sources"] and "at most 1000 characters" in problems[0].reason
+    assert len(problems[0].reason) < 200
+
+
+def test_a_news_title_taken_from_the_text_is_cut_and_its_links_checked():
+    text = "Sumber:\n" + "Pelatihan" + "x" * 500 + " dibuka lagi di http://. dan https://contoh.go.id/a.\n" + NEWS
+    article, problems = parse_article("panjang.txt", text, today=TODAY)
+    assert problems == ()
+    assert len(article.title) <= 300
+    assert "http://" not in article.sources and "https://contoh.go.id/a" in article.sources

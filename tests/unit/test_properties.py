@@ -78,3 +78,15 @@ def test_prepare_question_removes_what_no_one_types(raw):
 ])
 def test_prepare_question_drops_markup_and_link_paths(raw, prepared):
     assert prepare_question(raw) == prepared
+
+
+@pytest.mark.parametrize("html_text", [
+    "[1]" + " a" * 2044 + ' — <a href="https://x.id/a?b=1">https://x.id/a?b=1</a>',  # a message ends at "<a"
+    "[1] " + "Judul panjang " * 400 + '(per 1 Januari 2026) — <a href="https://x.id/a?b=1">https://x.id/a?b=1</a>',
+    "<b>" + "kata tebal " * 500 + "</b>\n\n" + "biasa " * 100,
+    "<i>" + "miring " * 100 + "</i> " + "&amp; " * 1000 + '<a href="https://x.id/">tautan dengan spasi</a>',
+])
+def test_splitting_never_cuts_inside_an_element(html_text):
+    """F8: a source line longer than a message (a very long title) was cut between "<a" and "href"."""
+    assert len(split_message(html_text)) > 1
+    assert_valid_messages(html_text)
