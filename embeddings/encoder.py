@@ -2,7 +2,7 @@
 
 Anything with `name`, `dimension` and `encode()` is an Encoder, so tests can pass a fast fake.
 Two real encoders compute the same vectors (to ~1e-6): `OnnxEncoder` runs a model exported by
-`embeddings.onnx_export` on ONNX Runtime, with no torch in the process (a third of the memory, ten
+`tools.onnx_export` on ONNX Runtime, with no torch in the process (a third of the memory, ten
 times faster to load, faster per question on a CPU); `SentenceTransformerEncoder` runs any
 sentence-transformers model on torch. Neither may be shared between threads (the Rust tokenizer is
 not thread-safe), so each thread that encodes gets its own encoder from `load_encoder`.
@@ -15,8 +15,7 @@ import json
 import logging
 import os
 import re
-import subprocess
-import sys
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -33,7 +32,6 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 ONNX_DIR = MODELS_DIR / "onnx"  # exports, one folder per model and weights fingerprint (not in git)
 ENCODE_BATCH_SIZE = 64  # fits comfortably in memory on 2 cores; larger batches gained nothing measurable
 PROGRESS_BAR_FROM = 256  # show a progress bar only for builds long enough to wonder about
-EXPORT_TIMEOUT_S = 600
 
 Backend = Literal["auto", "onnx", "torch"]
 logger = logging.getLogger(__name__)
@@ -59,15 +57,20 @@ def resolve_model_path(model: str) -> str:
     return model
 
 
+NOT_MODEL_FILES = ("*.md", "training.json")  # a model folder's notes and training record: no part of its vectors
+
+
 def onnx_export_dir(model: str) -> Path | None:
     """Where the ONNX export of a model in a local folder lives, or None for a hub name.
 
-    The folder name carries a hash of the model's files, so retrained weights never run on a stale export."""
+    The folder name carries a hash of the model's files, so retrained weights never run on a stale export;
+    editing the model's notes does not retire its export."""
     path = Path(resolve_model_path(model))
     if not path.is_dir():
         return None
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    files = [p for p in path.rglob("*") if p.is_file() and not any(p.match(pattern) for pattern in NOT_MODEL_FILES)]
+    for file in sorted(files):
         digest.update(str(file.relative_to(path)).encode())
         with file.open("rb") as handle:
             digest.update(hashlib.file_digest(handle, "sha256").digest())
@@ -165,31 +168,32 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def ensure_onnx_export(model: str) -> Path:
-    """The model's ONNX export, made first if missing: in a child process, so torch never loads into ours."""
+class MissingExport(RuntimeError):
+    """A model has no ONNX export here; the message says how to make one."""
+
+
+def onnx_export(model: str) -> Path:
+    """The model's ONNX export. The shipped model's export ships with it (models/onnx/); any other is made once
+    by the export tool, which needs torch, so the bot itself never exports and never imports torch."""
     folder = onnx_export_dir(model)
     if folder is None:
-        raise RuntimeError(f"{model} is not a local folder; only local models are exported to ONNX")
+        raise MissingExport(f"{model} is not a local folder; only local models are exported to ONNX")
     if not (folder / "encoder.json").exists():
-        logger.warning("exporting %s to ONNX (once per model; takes a few seconds)", model)
-        result = subprocess.run([sys.executable, "-m", "tools.onnx_export", "--out", str(folder), model],
-                                capture_output=True, text=True, timeout=EXPORT_TIMEOUT_S,
-                                env={**os.environ, "HF_HUB_OFFLINE": "1"})
-        if result.returncode != 0 or not (folder / "encoder.json").exists():
-            raise RuntimeError(f"ONNX export of {model} failed: {result.stderr.strip()[-1500:]}")
+        raise MissingExport(f"{model} has no ONNX export in {folder}: make it once with "
+                            f"`python -m tools.onnx_export {model}` (needs `pip install -e \".[export]\"`)")
     return folder
 
 
 def load_encoder(model: str, backend: Backend = "auto") -> Encoder:
     """Load a fresh encoder (one per thread that encodes).
 
-    "auto" runs a local model on ONNX Runtime and falls back to torch if it cannot be exported (a hub
-    name, or an architecture the export does not cover); "onnx" insists; "torch" never exports."""
+    "auto" runs a local model's export on ONNX Runtime and, without one (a hub name, a model not exported),
+    runs the model on torch if torch is installed; "onnx" insists on the export; "torch" never uses one."""
     if backend != "torch":
         try:
-            return OnnxEncoder(model, ensure_onnx_export(model))
-        except Exception as error:
-            if backend == "onnx":
+            return OnnxEncoder(model, onnx_export(model))
+        except MissingExport as missing:
+            if backend == "onnx" or importlib.util.find_spec("torch") is None:
                 raise
-            logger.warning("%s; running it on torch instead", error)
+            logger.warning("%s; running it on torch instead", missing)
     return SentenceTransformerEncoder(model)
