@@ -53,8 +53,7 @@ def build_snapshot(
     texts = [passage.indexed_text for passage in passages]
     hashes = [text_hash(text) for text in texts]
     vectors, missing = _embed(texts, hashes, encoder, cache)
-    sentences = [sentence for passage in passages for sentence in split_sentences(passage.text)]
-    sentence_vectors, _ = _embed(sentences, [text_hash(sentence) for sentence in sentences], encoder, cache)
+    sentence_vectors = _sentence_vectors(passages, encoder, cache, previous)
 
     dense = DenseIndex.build(vectors, kind=dense_kind)
     scope_hash = text_hash("\n".join([*scope.in_scope, "|", *scope.out_of_scope])) if scope.out_of_scope else ""
@@ -76,7 +75,7 @@ def build_snapshot(
         articles={article.slug: article for article in articles},
         lexical=LexicalIndex.build([_tokens_of(text) for text in texts]),
         dense=dense,
-        sentence_vectors=sentence_vectors.astype(np.float16),  # to choose answer sentences; half the memory
+        sentence_vectors=sentence_vectors,  # to choose answer sentences, in float16: half the memory
     )
     if scope.out_of_scope:
         fitted_alike = previous is not None and previous.manifest.scope_hash == scope_hash \
@@ -104,6 +103,29 @@ def _embed(texts: Sequence[str], hashes: Sequence[str], encoder: Encoder,
     return vectors, missing
 
 
+def _sentence_vectors(passages: Sequence[Passage], encoder: Encoder, cache: EmbeddingCache | None,
+                      previous: Snapshot | None) -> np.ndarray:
+    """Every passage's sentence embeddings, in passage order. An unchanged passage (same id) takes them from the
+    `previous` snapshot: a reload would otherwise look up every sentence of a 10k-passage base in the cache."""
+    kept = previous if previous is not None and previous.sentence_vectors is not None \
+        and previous.manifest.model == encoder.name else None
+    parts: list[np.ndarray | None] = []
+    todo: list[str] = []
+    for passage in passages:
+        reused = kept.sentences_of(passage)[1] if kept is not None and kept.passage(passage.id) else None
+        parts.append(reused)
+        if reused is None:
+            todo += _sentences_of(passage.text)
+    fresh, _ = _embed(todo, [text_hash(sentence) for sentence in todo], encoder, cache)
+    rows, used = [], 0
+    for passage, part in zip(passages, parts):
+        if part is None:
+            count = len(_sentences_of(passage.text))
+            part, used = fresh[used:used + count], used + count
+        rows.append(np.asarray(part, dtype=np.float16))
+    return np.concatenate(rows) if rows else np.zeros((0, encoder.dimension), dtype=np.float16)
+
+
 def _fit_scope(snapshot: Snapshot, scope: ScopeExamples, encoder: Encoder,
                cache: EmbeddingCache | None) -> ScopeModel:
     """The examples are searched in this snapshot as questions are when serving, so the model learns
@@ -124,3 +146,8 @@ def _passages_of(article: Article) -> tuple[Passage, ...]:
 @lru_cache(maxsize=MEMO_PASSAGES)
 def _tokens_of(text: str) -> tuple[str, ...]:
     return tuple(tokenize(text))
+
+
+@lru_cache(maxsize=MEMO_PASSAGES)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    return tuple(split_sentences(text))

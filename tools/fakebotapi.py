@@ -232,6 +232,7 @@ class FakeBotAPI:
         self._sent: list[SentMessage] = []
         self._pending: list[dict] = []
         self._faults: list[_Fault] = []
+        self.storms: dict[int, int] = {}  # chat id -> retry_after: every sendMessage to that chat gets a 429
         self._queries: set[str] = set()
         self._update_ids, self._message_ids = itertools.count(1000), itertools.count(1)
         self._file_ids, self._query_ids = itertools.count(1), itertools.count(1)
@@ -425,6 +426,10 @@ class FakeBotAPI:
             await self._notify()
 
     async def _answer(self, request: web.Request, call: Call) -> web.StreamResponse:
+        retry_after = self.storms.get(call.params.get("chat_id"))
+        if retry_after and call.method.lower() == "sendmessage":  # one chat flooded past Telegram's limit
+            call.fault = "429"
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         fault = self._take_fault(call.method)
         if fault:
             call.fault = fault.kind

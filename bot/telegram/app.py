@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.services import Services, assemble
 from bot.telegram.admin import admin_handlers
 from bot.telegram.context import CONTEXT_TYPES, BotContext
-from bot.telegram.flood import ChatRateLimiter, limit_every_update
+from bot.telegram.flood import OVERALL_PER_SECOND, ChatRateLimiter, limit_every_update
 from bot.telegram.handlers import worker_handlers
 from bot.telegram.route_dialogue import route_conversation
 from bot.texts import text
@@ -114,7 +114,10 @@ def mask_token_in_logs(token: str) -> None:
             handler.addFilter(TokenFilter(token))
 
 
-def build_application(settings: Settings, services: Services) -> Application:
+def build_application(settings: Settings, services: Services, *,
+                      overall_per_second: float = OVERALL_PER_SECOND) -> Application:
+    """Our application. `overall_per_second` is Telegram's limit on all sends together; only a benchmark
+    measuring the bot's own capacity against the fake Bot API raises it."""
     token = settings.telegram_bot_token.get_secret_value()
     mask_token_in_logs(token)  # before PTB builds the bot, which logs its URL
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
@@ -128,7 +131,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         .concurrent_updates(MAX_IN_FLIGHT)
         .connection_pool_size(HTTP_CONNECTIONS)
         .pool_timeout(HTTP_POOL_TIMEOUT)
-        .rate_limiter(ChatRateLimiter(max_retries=TELEGRAM_RETRIES))  # a 429 holds back its own chat only
+        .rate_limiter(ChatRateLimiter(TELEGRAM_RETRIES, overall_per_second))  # a 429 holds back its own chat only
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from bot.rate_limit import BURST, GROUP_BURST
 from bot.texts import text
-from tools.fakebotapi import ApiError, FakeBotAPI
+from tools.fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
 SLOW_DOWN = text("id", "slow_down")
@@ -20,26 +20,11 @@ QUESTIONS = ["SSW boleh bawa keluarga?", "syarat ikut magang apa saja", "cara da
              "apa itu BLK sekarang", "lapor penipuan biaya ke mana"]
 
 
-class StormyBotAPI(FakeBotAPI):
-    """The fake Bot API, plus a 429 for every message to the chats in `storms` (chat id -> retry_after)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.storms: dict[int, int] = {}
-
-    async def _answer(self, request, call):
-        retry_after = self.storms.get(call.params.get("chat_id"))
-        if retry_after and call.method.lower() == "sendmessage":
-            call.fault = "429"
-            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
-        return await super()._answer(request, call)
-
-
 @pytest_asyncio.fixture
 async def fake_api(monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    async with StormyBotAPI() as api:
+    async with FakeBotAPI() as api:
         yield api
 
 

@@ -210,3 +210,16 @@ def test_a_reload_publishes_but_reports_an_article_that_states_a_key_fact_differ
     report = kb.rebuild()
     assert report.published
     assert [(c.file, c.field) for c in report.conflicts] == [("ikusei", "Ikusei Shūrō start date")]
+
+
+def test_a_reload_takes_unchanged_passages_sentence_vectors_from_the_live_snapshot(kb_dir, tmp_path):
+    encoder = FakeEncoder()
+    kb = make_kb(kb_dir, tmp_path / "data", encoder)
+    kb.open()
+    magang = kb_dir / "magang.md"
+    magang.write_text(magang.read_text().replace("paling lama 5 tahun", "paling lama lima tahun"))
+    encoder.embedded.clear()
+    kb.rebuild()
+    assert all("lima tahun" in text for text in encoder.embedded)  # only the edited passage and its sentence
+    rebuilt = build_snapshot(load_articles(kb_dir, today=date(2026, 12, 4)).articles, FakeEncoder())[0]
+    assert np.array_equal(kb.snapshot.sentence_vectors, rebuilt.sentence_vectors)  # the same as from scratch

@@ -119,9 +119,9 @@ def test_a_reload_keeps_the_scope_model_unless_its_examples_change():
     first, _ = build_snapshot(articles, FakeEncoder(), scope=EXAMPLES)
     encoder = FakeEncoder()
     reloaded, _ = build_snapshot(articles[1:], encoder, scope=EXAMPLES, previous=first)
-    assert reloaded.scope is first.scope and encoder.calls == 2  # passages and sentences; no examples
+    assert reloaded.scope is first.scope and encoder.calls == 1  # passages; sentences kept, no examples
     more = ScopeExamples(EXAMPLES.in_scope, (*EXAMPLES.out_of_scope, "lagu jepang paling hits"))
     refitted, _ = build_snapshot(articles, encoder, scope=more, previous=first)
-    assert encoder.calls == 5  # passages, sentences and now the examples
+    assert encoder.calls == 3  # passages and now the examples
     assert refitted.scope is not first.scope and refitted.manifest.scope_hash != first.manifest.scope_hash
     assert build_snapshot(articles, FakeEncoder(), scope=EXAMPLES)[0].scope is not first.scope  # from scratch

@@ -39,8 +39,11 @@ def snapshot_from_passages(passages: Sequence[Passage], vectors: np.ndarray, mod
                         articles=len(articles or {}), corpus_hash=text_hash("\n".join(hashes)),
                         built_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"), dense_kind=dense.kind,
                         tokenizer=TOKENIZER_ID, format=INDEX_FORMAT)
+    counts = [len(split_sentences(p.text)) for p in passages]
+    sentence_vectors = np.repeat(np.asarray(vectors, dtype=np.float16), counts, axis=0)  # as much work as real ones
     return Snapshot(manifest, tuple(passages), articles or {},
-                    LexicalIndex.build([tokenize(p.indexed_text) for p in passages]), dense)
+                    LexicalIndex.build([tokenize(p.indexed_text) for p in passages]), dense,
+                    sentence_vectors=sentence_vectors)
 
 
 def placeholder_articles(passages: Sequence[Passage]) -> dict[str, Article]:

@@ -141,6 +141,21 @@ def domain_table(run: Run) -> Table | str:
     return table
 
 
+ANSWER_SENTENCE_GOALS = {"tydiqa-id": 0.80, "facqa-id": 0.93}  # test split, the selector (#14)
+
+
+def answer_sentence_table(run: Run) -> Table:
+    """Whether the sentence our selector picks from the gold passage holds the answer, beside the baselines."""
+    from tools.answer_sentences import benchmark_answer_sentences
+
+    table = benchmark_answer_sentences(run.benchmarks, run.encoder)
+    for row in table.rows:
+        goal = ANSWER_SENTENCE_GOALS.get(row[0])
+        if goal is not None:
+            table.notes.append(f"{row[0]} {row[1]}: selector {check(float(row[-1]), goal, '{:.3f}', at_most=False)}")
+    return table
+
+
 def measure(run: Run, section: Section) -> None:
     if not run.has_benchmarks:
         section.notes.append(f"Skipped the benchmark tables: {run.benchmarks} not found.")
@@ -156,6 +171,7 @@ def measure(run: Run, section: Section) -> None:
             section.tables.append(quality_table(run, "tydiqa-id small/", small, None, HYBRID_MRR_FLOOR)[0])
         facqa = load_benchmark(run.benchmarks / "facqa-id")
         section.tables.append(quality_table(run, "facqa-id (test split)", facqa, "test", None)[0])
+        section.tables.append(answer_sentence_table(run))
         section.notes.append(
             "R@k: share of a question's relevant passages in the top k (one relevant passage per question, "
             "so a hit rate). Our methods run the production path (`Pipeline.retrieve`: question cleaning, query "
