@@ -37,7 +37,7 @@ _POINTS_BACK = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Understood:
-    text: str  # what is searched: the question, plus what it inherited
+    text: str  # what is searched: the question, plus the question before it when it leans on that one
     carried: tuple[str, ...] = ()  # the inherited concepts, to show the worker what was understood
     leans_back: bool = False  # it means the question before it: it also shares that question's fate
 
@@ -51,8 +51,13 @@ def _normalised(text: str) -> str:
 
 def concepts_by_kind(text: str) -> dict[str, list[str]]:
     """The programmes, fields and topics a question names (glossary heads, in the order of KINDS)."""
-    heads = {group[0] for group, _ in matched_groups(_normalised(text))}
-    return {kind: [head for head in heads_of_kind if head in heads] for kind, heads_of_kind in KINDS.items()}
+    return {kind: list(named) for kind, named in _named_by_kind(text).items()}
+
+
+def _named_by_kind(text: str) -> dict[str, dict[str, list[str]]]:
+    """For each kind, the glossary heads a text names and the words it names each with."""
+    found = {group[0]: terms for group, terms in matched_groups(_normalised(text))}
+    return {kind: {head: found[head] for head in heads if head in found} for kind, heads in KINDS.items()}
 
 
 def _asks_something_of_its_own(text: str) -> bool:
@@ -65,18 +70,23 @@ def _asks_something_of_its_own(text: str) -> bool:
 
 def understand(question: str, previous: str | None) -> Understood:
     """The question as meant after `previous`. It leans on it when it names no subject of its own (programme,
-    field or thing), or opens by pointing back; then the kinds of subject it lacks come from `previous`, and so
-    does the topic when the question asks nothing of its own ("kalau kaigo?"). A question that stands alone is
-    left as it is."""
+    field or thing), or opens by pointing back. Then it is searched together with `previous`, minus the
+    concepts of the kinds it names itself ("kalau kaigo?" after "syarat SSW perhotelan?" drops the hotel
+    field, keeps SSW and the requirements), and minus the topic when it asks something of its own. A
+    question that stands alone is left as it is."""
     if not previous:
         return Understood(question)
-    own = concepts_by_kind(question)
+    own = _named_by_kind(question)
     leans_back = not any(own[kind] for kind in SUBJECT_KINDS) or _POINTS_BACK.search(_normalised(question).strip())
     if not leans_back:
         return Understood(question)
-    before = concepts_by_kind(previous)
-    lacking = [kind for kind in KINDS if not own[kind]]
-    if "topic" in lacking and _asks_something_of_its_own(question):
-        lacking.remove("topic")
-    carried = tuple(head for kind in lacking for head in before[kind])
-    return Understood(f"{question} {' '.join(carried)}".strip(), carried, leans_back=True)
+    before = _named_by_kind(previous)
+    replaced = [kind for kind in KINDS if own[kind]]
+    if not own["topic"] and _asks_something_of_its_own(question):
+        replaced.append("topic")
+    context = _normalised(previous)
+    for kind in replaced:
+        for terms in before[kind].values():
+            context = re.sub("|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in terms), " ", context)
+    carried = tuple(head for kind in KINDS if kind not in replaced for head in before[kind])
+    return Understood(f"{question} {' '.join(context.split())}".strip(), carried, leans_back=True)

@@ -45,3 +45,14 @@ def test_a_follow_up_inherits_only_what_it_lacks(previous, question, carried):
     understood = understand(question, previous)
     assert understood.carried == carried
     assert understood.text.startswith(question) and all(concept in understood.text for concept in carried)
+
+
+def test_a_follow_up_is_searched_with_the_question_before_it_minus_what_it_replaces():
+    """The words of the question before find its passages ("di Tokyo", "per bulan"), except the ones the
+    follow-up replaces: its own field replaces the earlier field."""
+    understood = understand("kalau kaigo?", "berapa gaji SSW perhotelan per bulan di Tokyo?")
+    assert understood.leans_back
+    assert "tokyo" in understood.text and "bulan" in understood.text and "ssw" in understood.text
+    assert "perhotelan" not in understood.text
+    stands_alone = understand("gaji kaigo ssw brp kak?", "berapa gaji SSW perhotelan per bulan di Tokyo?")
+    assert stands_alone.text == "gaji kaigo ssw brp kak?" and not stands_alone.leans_back
