@@ -244,6 +244,21 @@ def format_table(results: Sequence[EvalResult]) -> str:
                           rows)
 
 
+def floors_toml(results: dict[str, EvalResult], dialogues: Sequence[DialogueResult], measured_on: str) -> str:
+    """The figures as tests/eval/floors.toml, which the eval test holds every later change to."""
+    lines = [f"# Measured {measured_on} with the shipped model and knowledge by `python -m tools.evaluate --floors`.",
+             "# tests/eval/test_domain_eval.py lets each figure fall by max(0.03, two questions) before it fails.", ""]
+    for name, r in sorted(results.items()):
+        lines += [f"[sets.{name}]", f"hit3 = {r.hit3:.3f}", f"fact = {r.fact:.3f}",
+                  f"in_scope_declined = {r.wrongly_declined:.3f}", f"out_of_scope_declined = {r.oos_declined:.3f}"]
+        if r.unanswerable_answered is not None:
+            lines.append(f"unanswerable_answered = {r.unanswerable_answered:.3f}")
+        lines.append("")
+    for r in dialogues:
+        lines += [f"[dialogues.{r.kind}]", f"hit3 = {r.hit3:.3f}", f"fact = {r.fact:.3f}", ""]
+    return "\n".join(lines)
+
+
 @click.command()
 @click.option("--gold", "golds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A gold question set (repeatable; default: tests/eval/questions.yaml).")
@@ -254,8 +269,10 @@ def format_table(results: Sequence[EvalResult]) -> str:
 @click.option("--scope", is_flag=True, help="Also cross-validate the scope model on its labelled examples.")
 @click.option("--dialogues", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A set of two-turn dialogues: follow-ups scored with and without the first turn.")
+@click.option("--floors", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Measure every set in tests/eval and write the figures the eval test holds changes to.")
 def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_misses: bool, scope: bool,
-         dialogues: Path | None) -> None:
+         dialogues: Path | None, floors: Path | None) -> None:
     """Score retrieval and answers of the configured knowledge base on gold questions."""
     from bot.__main__ import _open_knowledge, _settings
     from knowledge.loader import load_articles
@@ -263,6 +280,14 @@ def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_mi
     settings = _settings()
     kb, encoder = _open_knowledge(settings)
     pipeline = Pipeline()
+    if floors:
+        sets = {path.stem: evaluate(kb.snapshot, encoder, load_eval_set(path), "hybrid", pipeline)
+                for path in sorted(EVAL_DIR.glob("*.yaml")) if path.stem != "dialogues"}
+        follow_ups = evaluate_dialogues(kb.snapshot, encoder, load_dialogues(EVAL_DIR / "dialogues.yaml"),
+                                        pipeline=pipeline)
+        floors.write_text(floors_toml(sets, follow_ups, date.today().isoformat()), encoding="utf-8")
+        click.echo(f"wrote {floors}")
+        return
     for path in golds or (() if dialogues else (EVAL_SET,)):
         gold = load_eval_set(path)
         click.echo(f"\n{path.name}: {len(gold.questions)} questions, {len(gold.unanswerable)} unanswerable, "
