@@ -40,6 +40,7 @@ class Understood:
     text: str  # what is searched: the question, plus the question before it when it leans on that one
     carried: tuple[str, ...] = ()  # the inherited concepts, to show the worker what was understood
     leans_back: bool = False  # it means the question before it: it also shares that question's fate
+    tentative: bool = False  # it leans back only for naming no subject: its own words may show it stands alone
 
 
 _POSSESSIVE = re.compile(r"\b(\w{3,}?)(?:nya|ny)\b")  # "biayanya", "umurny": the topic is "biaya", "umur"
@@ -73,13 +74,16 @@ def understand(question: str, previous: str | None) -> Understood:
     field or thing), or opens by pointing back. Then it is searched together with `previous`, minus the
     concepts of the kinds it names itself ("kalau kaigo?" after "syarat SSW perhotelan?" drops the hotel
     field, keeps SSW and the requirements), and minus the topic when it asks something of its own. A
-    question that stands alone is left as it is."""
+    question that stands alone is left as it is. One that only names no subject is `tentative`: "resep nasi
+    goreng" after a question about SSW is a new question, which the pipeline tells by its own words' scope."""
     if not previous:
         return Understood(question)
     own = _named_by_kind(question)
-    leans_back = not any(own[kind] for kind in SUBJECT_KINDS) or _POINTS_BACK.search(_normalised(question).strip())
-    if not leans_back:
+    points_back = bool(_POINTS_BACK.search(_normalised(question).strip()))
+    if not points_back and any(own[kind] for kind in SUBJECT_KINDS):
         return Understood(question)
+    # "biayanya?" also points back (the cost of that), though a question with a subject of its own may say it
+    tentative = not points_back and not _POSSESSIVE.search(normalise_informal(question))
     before = _named_by_kind(previous)
     replaced = [kind for kind in KINDS if own[kind]]
     if not own["topic"] and _asks_something_of_its_own(question):
@@ -89,4 +93,5 @@ def understand(question: str, previous: str | None) -> Understood:
         for terms in before[kind].values():
             context = re.sub("|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in terms), " ", context)
     carried = tuple(head for kind in KINDS if kind not in replaced for head in before[kind])
-    return Understood(f"{question} {' '.join(context.split())}".strip(), carried, leans_back=True)
+    return Understood(f"{question} {' '.join(context.split())}".strip(), carried, leans_back=True,
+                      tentative=tentative)

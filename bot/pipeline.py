@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from datetime import date
 
 from bot.answer import Answer, Decline, Reply, combine, compose
@@ -33,6 +34,7 @@ class Asked:
     parts: tuple[str, ...]  # the questions it asks, as typed (one for most messages)
     understood: tuple[Understood, ...]
     retrieved: tuple[Retrieved, ...]
+    alone: tuple[Retrieved | None, ...]  # a tentative follow-up's own words, searched alone (bot/followup.py)
 
 
 def _one_scope(parts: Sequence[Retrieved]) -> list[Retrieved]:
@@ -62,17 +64,27 @@ class Pipeline:
         TOP_K only lets the evaluation rank further; answers are composed from the top TOP_K."""
         cleaned = [prepare_question(message) for message in messages]
         parts = [split_questions(text) for text in cleaned]
-        understood = []
+        understood, alone_wanted = [], []
         for questions, before in zip(parts, previous or [None] * len(messages)):
-            for question in questions:
-                understood.append(understand(question, before))
+            for index, question in enumerate(questions):
+                meant = understand(question, before)
+                understood.append(meant)
+                # the chat's question before is a guess; within one message, the parts vouch for each other
+                alone_wanted.append(question if meant.tentative and index == 0 else None)
                 before = question
-        queries = [snapshot.prepare(meant.text) for meant in understood]
+        own = [question for question in alone_wanted if question is not None]
+        queries = [snapshot.prepare(text) for text in [meant.text for meant in understood] + own]
         vectors = snapshot.encode(queries, encoder) if method != "lexical" and encoder is not None else None
-        found = iter(snapshot.retrieve(queries, vectors, k=k, method=method))
-        meant = iter(understood)
-        return [Asked(text, tuple(questions), tuple(next(meant) for _ in questions),
-                      tuple(next(found) for _ in questions)) for text, questions in zip(cleaned, parts)]
+        retrieved = snapshot.retrieve(queries, vectors, k=k, method=method)
+        own_found = iter(retrieved[len(understood):])
+        rows = iter(zip(understood, retrieved, [None if q is None else next(own_found) for q in alone_wanted]))
+        return [Asked(text, tuple(questions), *(tuple(column) for column in zip(*islice(rows, len(questions)))))
+                for text, questions in zip(cleaned, parts)]
+
+    def _not_ours(self, alone: Retrieved) -> bool:
+        """Whether a tentative follow-up's own words are, by the scope model, not the bot's business: then it is a
+        new question, not one about the subject before it."""
+        return alone.in_domain is not None and alone.in_domain < self.policy.min_in_domain
 
     def compose(self, snapshot: Snapshot, asked: Sequence[Asked]) -> list[Result]:
         cutoff = stale_before(self.today(), self.stale_after_days)
@@ -81,7 +93,10 @@ class Pipeline:
         for message in asked:
             replies = []
             before: Decision | None = None
-            for question, meant, found in zip(message.parts, message.understood, _one_scope(message.retrieved)):
+            for question, meant, found, alone in zip(message.parts, message.understood,
+                                                      _one_scope(message.retrieved), message.alone):
+                if alone is not None and self._not_ours(alone):
+                    meant, found = Understood(question), alone  # "resep nasi goreng" after an SSW question
                 decision = before = decide_after(decide(found, self.policy), before, meant.leans_back)
                 pool = candidates(found, decision.confident, snapshot, selector) if decision.answers else ()
                 reply = compose(found, decision, pool, snapshot, cutoff)

@@ -87,6 +87,17 @@ async def test_a_follow_up_in_a_private_chat_is_understood_with_the_question_bef
     assert third["text"].startswith("(saya pahami: tentang syarat)") and "JFT-Basic" in third["text"]
 
 
+async def test_a_new_question_that_is_not_ours_is_not_read_as_a_follow_up(fake_api, bot_env):
+    """It names no programme, so it might lean on the question before; its own words say it is a new question
+    (the scope model), which the bot declines instead of answering the question before it again."""
+    sari = fake_api.user(42)
+    await ask(fake_api, sari, "SSW boleh bawa keluarga?")
+    off_topic = await ask(fake_api, sari, "resep nasi goreng")
+    assert off_topic["text"].startswith("Maaf") and "saya pahami" not in off_topic["text"]
+    follow_up = await ask(fake_api, sari, "kalau magang?")  # and it is the context of the next message
+    assert "saya pahami" not in follow_up["text"]
+
+
 async def test_two_workers_in_one_group_each_follow_up_their_own_question(fake_api, bot_env):
     sari, budi, group = fake_api.user(42), fake_api.user(43, first_name="Budi"), fake_api.group(GROUP)
     await ask(fake_api, sari, "@TanyaJepangBot SSW boleh bawa keluarga?", chat=group)

@@ -167,7 +167,7 @@ def test_a_source_checked_long_ago_tells_the_worker_to_check_the_official_page()
     snapshot = SimpleNamespace(articles=ARTICLES, lexical=SimpleNamespace(idf=idf), contacts=(),
                                sentences_of=lambda p: (tuple(split_sentences(p.text)), None))
     asked = Asked(question, (question,), (Understood(question),),
-                  (Retrieved(Query.parse(question), (hit(SSW_STAY, 1.0, 0.9),), None),))
+                  (Retrieved(Query.parse(question), (hit(SSW_STAY, 1.0, 0.9),), None),), (None,))
     fresh = Pipeline(today=lambda: date(2026, 12, 4)).compose(snapshot, [asked])[0]  # checked 1 Oct 2026
     old = Pipeline(today=lambda: date(2028, 1, 5)).compose(snapshot, [asked])[0]
     assert not fresh.sources[0].stale and "per 1 Oktober 2026" in to_plain(fresh)

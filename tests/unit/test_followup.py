@@ -56,3 +56,14 @@ def test_a_follow_up_is_searched_with_the_question_before_it_minus_what_it_repla
     assert "perhotelan" not in understood.text
     stands_alone = understand("gaji kaigo ssw brp kak?", "berapa gaji SSW perhotelan per bulan di Tokyo?")
     assert stands_alone.text == "gaji kaigo ssw brp kak?" and not stands_alone.leans_back
+
+
+@pytest.mark.parametrize(("question", "tentative"), [
+    ("resep nasi goreng", True),  # names no subject and does not point back: perhaps a new question
+    ("berapa lama prosesnya?", False),  # "-nya": the process of that
+    ("terus resep nasi goreng?", False),  # "terus": points back
+    ("what about night shifts?", False),
+])
+def test_a_follow_up_that_only_names_no_subject_is_tentative(question, tentative):
+    understood = understand(question, "SSW boleh bawa keluarga?")
+    assert understood.leans_back and understood.tentative == tentative
