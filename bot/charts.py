@@ -36,9 +36,8 @@ def bucket_days(days: int) -> int:
     return 1 if days <= DAILY_UP_TO else 7 if days <= WEEKLY_UP_TO else 30
 
 
-def buckets(rows: Sequence[Day], first: date, last: date) -> list[Bucket]:
-    """Every day (or week, or 30 days) from `first` to `last`, with zeros where nothing was asked."""
-    width = bucket_days((last - first).days + 1)
+def buckets(rows: Sequence[Day], first: date, last: date, width: int = 1) -> list[Bucket]:
+    """Every `width` days from `first` to `last`, with zeros where nothing was asked."""
     count = (last - first).days // width + 1
     totals = [[0, 0, 0, 0] for _ in range(count)]
     for row in rows:

@@ -66,8 +66,8 @@ async def on_stats(update: Update, context: BotContext) -> None:
     if journal.failed_writes:
         lines.append(text("id", "journal_failures").format(count=journal.failed_writes))
     rows = await asyncio.to_thread(journal.daily, since)
-    series = buckets(rows, since.date(), now.date())
     width = bucket_days(days)
+    series = buckets(rows, since.date(), now.date(), width)
     shown = [bucket for bucket in series if bucket.questions]
     if shown:
         lines.append(text("id", f"stats_per_{width}"))

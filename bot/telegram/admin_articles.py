@@ -204,8 +204,6 @@ async def on_link_button(update: Update, context: BotContext) -> None:
     if not button.add:
         await reply(update, context, text("id", "link_dropped"))
         return
-    folder = svc.kb.knowledge_dir
-    name = draft["name"]
-    if (folder / name).exists():  # taken since the preview: another name, never a replacement
-        name = free_name(folder, Path(name).stem, "txt")
+    # the preview's name, unless an article of that id came since: then another, never a replacement
+    name = free_name(svc.kb.knowledge_dir, Path(draft["name"]).stem, "txt")
     await publish_file(update, context, name, draft["text"].encode("utf-8"))
