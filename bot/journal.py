@@ -88,6 +88,8 @@ CREATE TABLE IF NOT EXISTS gap_questions (
 CREATE INDEX IF NOT EXISTS gap_questions_question ON gap_questions (question_id);
 """
 GAP_STATES = ("handled", "ignored", "in_scope", "out_of_scope", "article")
+# A question declined before the schema step recorded why: "unrecorded", so that /gaps still shows it.
+_REASON = "COALESCE(q.reason, CASE WHEN q.answered THEN NULL ELSE 'unrecorded' END)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,9 +295,9 @@ class Journal:
         """The newest questions since `since` that were declined (except for having no words) or rated 👎,
         leaving out those in a gap an admin has decided."""
         rows = self._conn().execute(
-            "SELECT q.id, q.question, q.reason, q.best_passage, q.best_coverage,"
+            f"SELECT q.id, q.question, {_REASON}, q.best_passage, q.best_coverage,"
             " EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = -1) AS down"
-            " FROM questions q WHERE q.asked_at >= ? AND (COALESCE(q.reason, '') NOT IN ('', 'empty') OR down)"
+            f" FROM questions q WHERE q.asked_at >= ? AND (COALESCE({_REASON}, 'empty') != 'empty' OR down)"
             " AND q.id NOT IN (SELECT gq.question_id FROM gap_questions gq JOIN gaps g ON g.id = gq.gap_id"
             " WHERE g.state IS NOT NULL) ORDER BY q.asked_at DESC, q.id DESC LIMIT ?", (_iso(since), limit)).fetchall()
         return [GapQuestion(id, text, reason, passage, coverage, bool(down))
@@ -328,7 +330,7 @@ class Journal:
         if row is None:
             return None
         questions = conn.execute(
-            "SELECT q.id, q.question, q.reason, q.best_passage, q.best_coverage,"
+            f"SELECT q.id, q.question, {_REASON}, q.best_passage, q.best_coverage,"
             " EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = -1)"
             " FROM gap_questions gq JOIN questions q ON q.id = gq.question_id WHERE gq.gap_id = ? ORDER BY q.id",
             (gap_id,)).fetchall()

@@ -196,6 +196,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "gap_reason_harmful": "aturan: minta bantuan curang",
         "gap_reason_elsewhere": "aturan: negara lain",
         "gap_reason_thumbs_down": "dijawab tapi dinilai 👎",
+        "gap_reason_unrecorded": "ditolak (sebabnya belum dicatat waktu itu)",
         "gap_no_passage": "Bagian terdekat: tidak ada.",
         "gap_passage_gone": "Bagian terdekat: sudah tidak ada di indeks (artikelnya berubah).",
         "gap_passage": "Bagian terdekat: <b>{section}</b> — {title} (mencakup {coverage} pertanyaan)",

@@ -42,6 +42,12 @@ def test_an_older_journal_gains_the_new_columns_and_keeps_its_rows(tmp_path):
         columns = {row[1] for row in conn.execute("PRAGMA table_info(questions)")}
         assert {name for name, _ in ADMIN_LOOP_COLUMNS} <= columns
         assert conn.execute("SELECT question, reason, articles FROM questions").fetchall() == [("lama", None, None)]
+    with closing(sqlite3.connect(journal.path)) as conn:  # declined before the step: shown, reason unrecorded
+        conn.execute("INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics)"
+                     " VALUES ('x', ?, 'id', 'ditolak lama', 0, '[]', '[]')", (NOW.isoformat(),))
+        conn.commit()
+    assert [(q.question, q.reason) for q in journal.gap_candidates(NOW - timedelta(days=1), 10)] == [
+        ("ditolak lama", "unrecorded")]
     Journal.open(data).close()  # a second open changes nothing
     # a row from before the articles were recorded is counted by its passages
     assert journal.answered_per_article(NOW - timedelta(days=1), {"p9": "ssw"}) == {"ssw": 1}
