@@ -13,7 +13,8 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,79 @@ CREATE TABLE IF NOT EXISTS admin_actions (
     at TEXT NOT NULL
 );
 """
+
+# --- #17, the admin loop (/gaps, /artikel, the /stats chart): a separate, additive schema step, applied after
+# SCHEMA by _add_admin_loop_schema, so that it ports to a migration as one step. Questions gain why they were
+# declined and the best passage found; gaps are the groups /gaps listed, and what an admin decided about them.
+ADMIN_LOOP_COLUMNS = (  # added to questions
+    ("reason", "TEXT"),  # why it was declined (bot.decision.REASONS); NULL when answered whole
+    ("best_passage", "TEXT"),  # the id of the best passage found for it
+    ("best_coverage", "REAL"),  # how much of the question that passage covered, 0..1
+    ("articles", "TEXT"),  # JSON array: the articles the answer quoted; NULL in rows from before this step
+)
+ADMIN_LOOP_SCHEMA = """
+CREATE TABLE IF NOT EXISTS gaps (
+    id INTEGER PRIMARY KEY,
+    listing INTEGER NOT NULL,  -- the /gaps run that found it: the id of that run's first gap
+    rank INTEGER NOT NULL,     -- 0: the largest of its run
+    listed_at TEXT NOT NULL,
+    state TEXT,                -- NULL: open; otherwise one of GAP_STATES
+    decided_by TEXT,           -- the deciding admin's pseudonym
+    decided_at TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS gaps_listing ON gaps (listing, rank);
+CREATE TABLE IF NOT EXISTS gap_questions (
+    gap_id INTEGER NOT NULL REFERENCES gaps (id),
+    question_id INTEGER NOT NULL,  -- no foreign key: retention and /hapus delete questions, not gaps
+    PRIMARY KEY (gap_id, question_id)
+);
+CREATE INDEX IF NOT EXISTS gap_questions_question ON gap_questions (question_id);
+"""
+GAP_STATES = ("handled", "ignored", "in_scope", "out_of_scope", "article")
+# A question declined before the schema step recorded why: "unrecorded", so that /gaps still shows it.
+_REASON = "COALESCE(q.reason, CASE WHEN q.answered THEN NULL ELSE 'unrecorded' END)"
+
+
+@dataclass(frozen=True, slots=True)
+class GapQuestion:
+    """A question /gaps may show: its text only, never who asked it."""
+
+    id: int
+    question: str
+    reason: str | None  # None: answered, and rated 👎
+    best_passage: str | None
+    best_coverage: float | None
+    thumbs_down: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    id: int
+    listing: int
+    rank: int
+    state: str | None
+    decided_by: str | None  # a pseudonym, to tell "you" from "another admin"; never shown
+    detail: str
+    questions: tuple[GapQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapDecision:
+    """The outcome of deciding a gap: done, or why not (already decided, by whom)."""
+
+    done: bool
+    state: str | None  # the state the gap, or an overlapping one, now has; None: no such gap
+    by_me: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: str  # YYYY-MM-DD, UTC
+    questions: int
+    answered: int
+    thumbs_up: int
+    thumbs_down: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,20 +188,40 @@ class Journal:
             if path.exists():
                 _make_private(path, PRIVATE_FILE)
         self._conn().executescript(SCHEMA)
+        self._add_admin_loop_schema()
+
+    def _add_admin_loop_schema(self) -> None:
+        """#17's schema step: idempotent, so it runs at every open."""
+        conn = self._conn()
+        have = {row[1] for row in conn.execute("PRAGMA table_info(questions)")}
+        for name, kind in ADMIN_LOOP_COLUMNS:
+            if name not in have:
+                try:
+                    with conn:
+                        conn.execute(f"ALTER TABLE questions ADD COLUMN {name} {kind}")  # fixed names, not input
+                except sqlite3.OperationalError as error:  # another process (a reindex beside the bot) added it
+                    if "duplicate column" not in str(error):
+                        raise
+        conn.executescript(ADMIN_LOOP_SCHEMA)
 
     def pseudonym(self, user_id: int) -> str:
         """Keyed, so the ids cannot be recovered from the database by hashing every plausible Telegram id."""
         return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()
 
     def record_question(self, user_id: int, question: str, *, lang: str, answered: bool,
-                        passage_ids: Sequence[str], topics: Sequence[str], at: datetime | None = None) -> int:
-        """Return the row id, which the 👍/👎 buttons carry back in their callback data."""
+                        passage_ids: Sequence[str], topics: Sequence[str], at: datetime | None = None,
+                        reason: str | None = None, best_passage: str | None = None,
+                        best_coverage: float | None = None, articles: Sequence[str] | None = None) -> int:
+        """Return the row id, which the 👍/👎 buttons carry back in their callback data. The decline reason and
+        the best passage found are what /gaps shows an admin; the articles quoted, what /artikel counts."""
         with self._writing(ANSWER_BUSY_SECONDS) as conn:
             return conn.execute(
-                "INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics,"
+                " reason, best_passage, best_coverage, articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (self.pseudonym(user_id), _iso(at), lang, question, int(answered),
-                 json.dumps(list(passage_ids), ensure_ascii=False), json.dumps(list(topics), ensure_ascii=False)),
+                 json.dumps(list(passage_ids), ensure_ascii=False), json.dumps(list(topics), ensure_ascii=False),
+                 reason, best_passage, best_coverage,
+                 None if articles is None else json.dumps(list(articles), ensure_ascii=False)),
             ).lastrowid
 
     def record_feedback(self, question_id: int, user_id: int, value: int) -> bool:
@@ -156,6 +250,7 @@ class Journal:
         """Honour a request to be forgotten; return how many rows went, so the reply can say so."""
         params = {"p": self.pseudonym(user_id)}
         with self._writing() as conn:
+            conn.execute("UPDATE gaps SET decided_by = '' WHERE decided_by = :p", params)  # an admin's, if any
             return sum(conn.execute(sql, params).rowcount for sql in (
                 "DELETE FROM feedback WHERE pseudonym = :p"
                 " OR question_id IN (SELECT id FROM questions WHERE pseudonym = :p)",
@@ -171,7 +266,11 @@ class Journal:
             conn.execute("DELETE FROM feedback WHERE question_id IN"
                          " (SELECT id FROM questions WHERE asked_at < ?)", (cutoff,))
             conn.execute("DELETE FROM admin_actions WHERE NOT allowed AND at < ?", (cutoff,))
-            return conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+            removed = conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+            # gaps hold no text, only which questions they group: a gap whose questions are all gone goes too
+            conn.execute("DELETE FROM gap_questions WHERE question_id NOT IN (SELECT id FROM questions)")
+            conn.execute("DELETE FROM gaps WHERE id NOT IN (SELECT gap_id FROM gap_questions)")
+            return removed
 
     def stats(self, since: datetime | None = None) -> Stats:
         """Count questions asked since `since` (all time if None) and the feedback given on them."""
@@ -189,6 +288,102 @@ class Journal:
             (*window, TOP_TOPICS)).fetchall()
         return Stats(users, questions, answered, questions - answered, thumbs_up, thumbs_down,
                      tuple((topic, count) for topic, count in top_topics), since)
+
+    # --- #17: the admin loop ---------------------------------------------------------------------------
+
+    def gap_candidates(self, since: datetime, limit: int) -> list[GapQuestion]:
+        """The newest questions since `since` that were declined (except for having no words) or rated 👎,
+        leaving out those in a gap an admin has decided."""
+        rows = self._conn().execute(
+            f"SELECT q.id, q.question, {_REASON}, q.best_passage, q.best_coverage,"
+            " EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = -1) AS down"
+            f" FROM questions q WHERE q.asked_at >= ? AND (COALESCE({_REASON}, 'empty') != 'empty' OR down)"
+            " AND q.id NOT IN (SELECT gq.question_id FROM gap_questions gq JOIN gaps g ON g.id = gq.gap_id"
+            " WHERE g.state IS NOT NULL) ORDER BY q.asked_at DESC, q.id DESC LIMIT ?", (_iso(since), limit)).fetchall()
+        return [GapQuestion(id, text, reason, passage, coverage, bool(down))
+                for id, text, reason, passage, coverage, down in rows]
+
+    def create_gap_listing(self, groups: Sequence[Sequence[int]], at: datetime | None = None) -> list[int]:
+        """Store one /gaps run's groups of question ids, in the order shown; the gaps' ids, which buttons carry."""
+        ids: list[int] = []
+        with self._writing() as conn:
+            for rank, question_ids in enumerate(groups):
+                gap_id = conn.execute("INSERT INTO gaps (listing, rank, listed_at) VALUES (?, ?, ?)",
+                                      (ids[0] if ids else 0, rank, _iso(at))).lastrowid
+                ids.append(gap_id)
+                conn.executemany("INSERT INTO gap_questions (gap_id, question_id) VALUES (?, ?)",
+                                 [(gap_id, question_id) for question_id in dict.fromkeys(question_ids)])
+            if ids:
+                conn.execute("UPDATE gaps SET listing = ? WHERE id = ?", (ids[0], ids[0]))
+        return ids
+
+    def gap_listing(self, listing: int) -> list[int]:
+        """The ids of one /gaps run's gaps, largest first."""
+        return [row[0] for row in self._conn().execute(
+            "SELECT id FROM gaps WHERE listing = ? ORDER BY rank", (listing,))]
+
+    def gap(self, gap_id: int) -> Gap | None:
+        """A gap with the questions it still has (retention and /hapus may have taken some)."""
+        conn = self._conn()
+        row = conn.execute("SELECT id, listing, rank, state, decided_by, detail FROM gaps WHERE id = ?",
+                           (gap_id,)).fetchone()
+        if row is None:
+            return None
+        questions = conn.execute(
+            f"SELECT q.id, q.question, {_REASON}, q.best_passage, q.best_coverage,"
+            " EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = -1)"
+            " FROM gap_questions gq JOIN questions q ON q.id = gq.question_id WHERE gq.gap_id = ? ORDER BY q.id",
+            (gap_id,)).fetchall()
+        return Gap(*row, tuple(GapQuestion(id, text, reason, passage, coverage, bool(down))
+                               for id, text, reason, passage, coverage, down in questions))
+
+    def decide_gap(self, gap_id: int, admin_id: int, state: str, detail: str = "") -> GapDecision:
+        """Decide an open gap, in one statement: of two admins deciding at once, or deciding gaps of two /gaps
+        runs that share questions, exactly one succeeds; the other learns what was decided, and whether by them."""
+        if state not in GAP_STATES:
+            raise ValueError(f"unknown gap state {state!r}")
+        me = self.pseudonym(admin_id)
+        with self._writing() as conn:
+            if conn.execute(
+                "UPDATE gaps SET state = ?, decided_by = ?, decided_at = ?, detail = ? WHERE id = ? AND state IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM gap_questions mine JOIN gap_questions other"
+                " ON other.question_id = mine.question_id JOIN gaps g ON g.id = other.gap_id"
+                " WHERE mine.gap_id = gaps.id AND g.state IS NOT NULL)",
+                (state, me, _iso(None), detail, gap_id)).rowcount:
+                return GapDecision(True, state, True)
+            row = conn.execute(
+                "SELECT state, decided_by FROM gaps WHERE id = ? AND state IS NOT NULL UNION ALL"
+                " SELECT g.state, g.decided_by FROM gap_questions mine JOIN gap_questions other"
+                " ON other.question_id = mine.question_id JOIN gaps g ON g.id = other.gap_id"
+                " WHERE mine.gap_id = ? AND g.state IS NOT NULL LIMIT 1", (gap_id, gap_id)).fetchone()
+        return GapDecision(False, row[0], row[1] == me) if row else GapDecision(False, None)
+
+    def reopen_gap(self, gap_id: int, admin_id: int) -> None:
+        """Undo one's own decision whose change could not be made, so that nothing stays half done."""
+        with self._writing() as conn:
+            conn.execute("UPDATE gaps SET state = NULL, decided_by = NULL, decided_at = NULL, detail = ''"
+                         " WHERE id = ? AND decided_by = ?", (gap_id, self.pseudonym(admin_id)))
+
+    def daily(self, since: datetime) -> list[Day]:
+        """Questions, answers and ratings per day (UTC) since `since`: the /stats chart's data. Days without
+        questions are absent."""
+        rows = self._conn().execute(
+            "SELECT substr(q.asked_at, 1, 10) AS day, COUNT(*), COALESCE(SUM(q.answered), 0),"
+            " COALESCE(SUM(f.up), 0), COALESCE(SUM(f.down), 0) FROM questions q LEFT JOIN"
+            " (SELECT question_id, SUM(value = 1) AS up, SUM(value = -1) AS down FROM feedback GROUP BY question_id)"
+            " f ON f.question_id = q.id WHERE q.asked_at >= ? GROUP BY day ORDER BY day", (_iso(since),)).fetchall()
+        return [Day(*row) for row in rows]
+
+    def answered_per_article(self, since: datetime, article_of: Mapping[str, str]) -> Counter[str]:
+        """How many questions since `since` were answered from each article. Rows from before the articles
+        were recorded are counted by their passages' articles in `article_of` (passage id -> article)."""
+        counts: Counter[str] = Counter()
+        for articles, passage_ids in self._conn().execute(
+                "SELECT articles, passage_ids FROM questions WHERE answered AND asked_at >= ?", (_iso(since),)):
+            slugs = json.loads(articles) if articles is not None else \
+                [article_of[p] for p in json.loads(passage_ids) if p in article_of]
+            counts.update(set(slugs))
+        return counts
 
     def close(self) -> None:
         """Close every thread's connection; the last one to close folds the WAL back into the database."""

@@ -9,18 +9,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from embeddings.build import build_snapshot
+import numpy as np
+
+from bot.knowledge_files import read_folder, restore_folder
+from bot.question import prepare_question
+from embeddings.build import build_snapshot, embed_cached, text_hash
 from embeddings.encoder import Encoder
 from embeddings.snapshot import Snapshot
 from embeddings.store import EmbeddingCache, IndexMismatch, IndexStore
 from knowledge.facts import check_facts
 from knowledge.loader import load_articles
-from knowledge.model import Problem
+from knowledge.model import Article, Problem
 from knowledge.routes import RouteRules, load_routes
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,21 @@ class ReloadReport:
     problems: tuple[Problem, ...] = ()
     already_running: bool = False
     conflicts: tuple[Problem, ...] = ()  # key facts stated differently (knowledge/facts.py): published anyway
+
+
+@dataclass(frozen=True, slots=True)
+class RollbackReport:
+    """What /rollback did, or why it did nothing."""
+
+    done: bool
+    refused: str = ""  # why not: "none" (no earlier version), "no_files" (kept without its knowledge files),
+    # "unusable" (it cannot be served, e.g. built by another model)
+    version: str = ""  # the version now served
+    added: tuple[str, ...] = ()  # article titles, as a reload reports them
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()  # knowledge files put back
+    deleted: tuple[str, ...] = ()  # knowledge files taken out (a copy is kept)
 
 
 class KnowledgeBase:
@@ -99,6 +118,7 @@ class KnowledgeBase:
         if not self._build_lock.acquire(blocking=wait):
             return ReloadReport(published=False, already_running=True)
         try:
+            files = read_folder(self.knowledge_dir)  # kept with the version, for /rollback
             loaded = load_articles(self.knowledge_dir, today=self._today())
             if loaded.problems:
                 return ReloadReport(published=False, articles=len(loaded.articles), problems=loaded.problems)
@@ -107,25 +127,70 @@ class KnowledgeBase:
             snapshot, stats = build_snapshot(loaded.articles, self._build_encoder, self.cache, scope=loaded.scope,
                                              previous=None if refit_scope else self.snapshot)
             conflicts = tuple(check_facts(loaded.articles, loaded.facts))
-            self.store.publish(snapshot)
+            self.store.publish(snapshot, files)
             old = self.snapshot.articles if self.snapshot else {}
             self.snapshot = snapshot  # the swap: one reference, atomic for every reader
             self.routes = loaded.routes
-            new = snapshot.articles
             return ReloadReport(
                 published=True,
                 articles=stats.articles,
                 passages=stats.passages,
                 embedded=stats.embedded,
-                added=tuple(sorted(new[slug].title for slug in new.keys() - old.keys())),
-                changed=tuple(sorted(new[s].title for s in new.keys() & old.keys() if new[s] != old[s])),
-                removed=tuple(sorted(old[slug].title for slug in old.keys() - new.keys())),
+                **_title_changes(old, snapshot.articles),
                 seconds=stats.seconds,
                 conflicts=conflicts,
             )
         finally:
             self._build_lock.release()
 
+    def rollback(self, backups: Path) -> RollbackReport:
+        """Serve the version published before the current one again, with the knowledge files it was built
+        from (what they replace is kept in `backups`), and forget the versions after it. Waits for a reload
+        running: the two must not interleave."""
+        with self._build_lock:
+            version = self.store.earlier_version()
+            if version is None:
+                return RollbackReport(False, "none")
+            files = self.store.knowledge_files(version)
+            if files is None:
+                return RollbackReport(False, "no_files", version)
+            try:
+                snapshot = self.store.load_version(version, self.model)
+            except IndexMismatch as problem:
+                logger.warning("Cannot roll back to %s: %s", version, problem)
+                return RollbackReport(False, "unusable", version)
+            written, deleted = restore_folder(self.knowledge_dir, files, backups)
+            self.store.roll_back_to(version)
+            old = self.snapshot.articles if self.snapshot else {}
+            self.snapshot = snapshot
+            self.routes, problems = load_routes(self.knowledge_dir, snapshot.articles.keys())
+            for problem in problems:
+                logger.error("Route finder rules: %s", problem)
+            return RollbackReport(True, version=version, **_title_changes(old, snapshot.articles),
+                                  written=tuple(written), deleted=tuple(deleted))
+
+    def question_vectors(self, questions: Sequence[str]) -> np.ndarray:
+        """Questions embedded as the scope model reads them (cleaned, glossary-expanded), through the embedding
+        cache, by the build encoder: the query lane's encoder is the workers', and an encoder must not be
+        shared by threads, so this waits for a reload running."""
+        with self._build_lock:
+            snapshot = self.snapshot
+            if snapshot is None:
+                raise RuntimeError("the knowledge base is not loaded yet")
+            if self._build_encoder is None:
+                self._build_encoder = self._make_build_encoder()
+            texts = [snapshot.prepare(prepare_question(question)).expanded for question in questions]
+            return embed_cached(texts, [text_hash("query\n" + text) for text in texts], self._build_encoder,
+                                self.cache)
+
     async def reload(self, wait: bool = False) -> ReloadReport:
         """Rebuild off the event loop; a second reload while one runs is told so, unless it `wait`s."""
         return await asyncio.to_thread(self.rebuild, wait=wait)
+
+
+def _title_changes(old: Mapping[str, Article], new: Mapping[str, Article]) -> dict[str, tuple[str, ...]]:
+    return {
+        "added": tuple(sorted(new[slug].title for slug in new.keys() - old.keys())),
+        "changed": tuple(sorted(new[slug].title for slug in new.keys() & old.keys() if new[slug] != old[slug])),
+        "removed": tuple(sorted(old[slug].title for slug in old.keys() - new.keys())),
+    }

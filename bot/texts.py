@@ -172,6 +172,101 @@ TEXTS: dict[str, dict[str, str]] = {
         "stats": ("📊 {days} hari terakhir\nPengguna: {users}\nPertanyaan: {questions} "
                   "(terjawab {answered}, ditolak {declined}; {share} terjawab)\n"
                   "👍 {up} · 👎 {down}\nTopik teratas: {topics}"),
+        "stats_per_1": "Per hari:",
+        "stats_per_7": "Per minggu (mulai tanggal):",
+        "stats_per_30": "Per 30 hari (mulai tanggal):",
+        "stats_row": "{day}: {questions} (terjawab {answered}, ditolak {declined}) 👍 {up} 👎 {down}",
+        "stats_chart_caption": "Grafik pertanyaan dan penilaian",
+        "stats_chart_title_1": "Pertanyaan per hari, {days} hari terakhir",
+        "stats_chart_title_7": "Pertanyaan per minggu, {days} hari terakhir",
+        "stats_chart_title_30": "Pertanyaan per 30 hari, {days} hari terakhir",
+        "stats_answered": "terjawab",
+        "stats_declined": "ditolak",
+        "stats_up": "suka (jempol naik)",
+        "stats_down": "tidak suka (jempol turun)",
+        # /gaps
+        "gaps_none": "🎉 Tidak ada pertanyaan yang ditolak atau dinilai 👎 dalam {days} hari terakhir yang belum ditangani.",
+        "gaps_header": ("🕳 <b>{gaps} celah</b> dari {questions} pertanyaan yang ditolak atau dinilai 👎 ({days} hari "
+                        "terakhir), terbesar dulu."),
+        "gap_title": "<b>Celah {number}/{total}</b> (#{gap}) · {count} pertanyaan",
+        "gap_emptied": "Pertanyaan celah ini sudah terhapus (masa simpan atau /hapus).",
+        "gap_reasons": "Sebab: {reasons}",
+        "gap_reason_coverage": "tak ada artikel yang cukup membahasnya",
+        "gap_reason_scope": "dianggap di luar urusan bot (model cakupan)",
+        "gap_reason_harmful": "aturan: minta bantuan curang",
+        "gap_reason_elsewhere": "aturan: negara lain",
+        "gap_reason_thumbs_down": "dijawab tapi dinilai 👎",
+        "gap_reason_unrecorded": "ditolak (sebabnya belum dicatat waktu itu)",
+        "gap_no_passage": "Bagian terdekat: tidak ada.",
+        "gap_passage_gone": "Bagian terdekat: sudah tidak ada di indeks (artikelnya berubah).",
+        "gap_passage": "Bagian terdekat: <b>{section}</b> — {title} (mencakup {coverage} pertanyaan)",
+        "gap_decided": "➡️ {state} {who}",
+        "gap_by_you": "oleh Anda",
+        "gap_by_other": "oleh admin lain",
+        "gap_state_handled": "✅ Sudah ditandai ditangani",
+        "gap_state_ignored": "🙈 Sudah diabaikan",
+        "gap_state_in_scope": "➕ Sudah diajarkan sebagai urusan kita",
+        "gap_state_out_of_scope": "➖ Sudah diajarkan sebagai bukan urusan kita",
+        "gap_state_article": "📝 Sudah dijawab dengan artikel",
+        "gap_done": "✅ Sudah ditangani",
+        "gap_ignore": "🙈 Abaikan",
+        "gap_ours": "➕ Ini urusan kita",
+        "gap_notours": "➖ Bukan urusan kita",
+        "gap_write": "📝 Tulis artikel untuk ini",
+        "gap_missing": "Celah ini tidak ditemukan lagi (pertanyaannya sudah terhapus). Kirim /gaps untuk daftar baru.",
+        "gap_already": "Celah ini sudah ditangani: {state} {who}. Kirim /gaps untuk daftar terbaru.",
+        "gap_scope_failed": "❌ Contoh tidak bisa ditambahkan ke scope.yaml, celah tetap terbuka: {reason}",
+        "gap_scope_known": "Semua kalimat celah ini sudah ada di scope.yaml; tidak ada yang berubah.",
+        "gap_scope_in_scope": ("➕ {count} kalimat ditambahkan ke scope.yaml sebagai urusan kita (in_scope). ⏳ Memuat "
+                               "ulang; model cakupan dilatih ulang…"),
+        "gap_scope_out_of_scope": ("➖ {count} kalimat ditambahkan ke scope.yaml sebagai bukan urusan kita "
+                                   "(out_of_scope). ⏳ Memuat ulang; model cakupan dilatih ulang…"),
+        "gap_prompt_mark": "📝 Artikel untuk celah",
+        "gap_prompt": ("{mark} #{gap} («{example}»)\nBalas (reply) pesan ini dengan bagian Markdown: baris pertama "
+                       "judul bagian <code>## …</code> (pertanyaan seperti yang ditanyakan pekerja), lalu isinya, lalu "
+                       "<code>Sumber: https://…</code>. Boleh juga <code>topik: ssw, magang</code>, artikel lengkap "
+                       "dengan front matter, atau berkas .md/.txt."),
+        "section_not_section": ("❌ Balasan ini bukan bagian artikel: mulailah dengan judul bagian <code>## …</code> "
+                                "di baris pertama, lalu isinya di baris berikutnya. Celah tetap terbuka."),
+        "section_no_source": ("❌ Tambahkan tautan sumber resmi, misalnya <code>Sumber: https://…</code>: setiap "
+                              "jawaban bot menyebut sumbernya. Celah tetap terbuka."),
+        "gap_article_not_added": "Tulisan Anda tidak ditambahkan; kirim sebagai berkas bila tetap perlu.",
+        "gap_still_open": "Celah #{gap} tetap terbuka; balas lagi pesan permintaan artikelnya setelah diperbaiki.",
+        # /stale, /artikel, /hapus_artikel, /rollback
+        "stale_none": "✅ Tidak ada artikel yang diperiksa lebih dari {days} hari lalu.",
+        "stale_header": "⏰ <b>{count} artikel</b> diperiksa lebih dari {days} hari lalu, terlama dulu:",
+        "stale_row": "• <b>{title}</b> (<code>{id}</code>)\n  diperiksa {date} (±{months} bulan lalu) · "
+                     "<a href=\"{link}\">cek sumber</a>",
+        "articles_header": ("📚 <b>{count} artikel</b>, {passages} bagian. Angka terakhir: pertanyaan yang dijawab "
+                            "dari artikel itu dalam {days} hari terakhir. Hapus: /hapus_artikel ID"),
+        "articles_row": "• <code>{id}</code> — {title}\n  per {date} · {passages} bagian · {answered} pertanyaan",
+        "remove_usage": "Tulis ID artikelnya, misalnya <code>/hapus_artikel ssw-ikhtisar</code> (lihat /artikel).",
+        "remove_unknown": "❌ Tidak ada artikel dengan ID <code>{id}</code>. Lihat /artikel.",
+        "remove_refused": "❌ {name} tidak dihapus: tanpa artikel ini basis pengetahuan tidak valid:",
+        "removed": "🗑 {name} dihapus; salinannya disimpan sebagai {backup}. ⏳ Memuat ulang…",
+        "rollback_none": "❌ Tidak ada versi sebelumnya untuk dikembalikan.",
+        "rollback_no_files": ("❌ Versi sebelumnya ({version}) disimpan tanpa salinan artikelnya, jadi tidak bisa "
+                              "dikembalikan bersama artikelnya."),
+        "rollback_unusable": "❌ Versi sebelumnya ({version}) tidak bisa dipakai (model lain, atau rusak).",
+        "rollback_done": "↩️ Kembali ke versi {version}: indeks dan berkas artikelnya.",
+        "rollback_written": "Berkas dikembalikan: {files}",
+        "rollback_deleted": "Berkas disingkirkan (salinannya di {backups}/): {files}",
+        "rollback_same_files": "Berkas artikel tidak berubah.",
+        # an article from a link
+        "link_fetching": "⏳ Mengambil halaman…",
+        "link_dead": "❌ Halaman tidak bisa diambil ({detail}): periksa tautannya.",
+        "link_status": "❌ Situsnya menjawab dengan galat HTTP {detail}: periksa tautannya.",
+        "link_not_html": "❌ Tautan ini bukan halaman web (isinya {detail}); kirim tautan halaman beritanya.",
+        "link_too_big": "❌ Halaman ini terlalu besar untuk sebuah berita ({detail} byte).",
+        "link_no_article": ("❌ Tidak ada artikel yang bisa diambil dari halaman ini (halaman depan, daftar tautan, "
+                            "atau perlu login?)."),
+        "link_rejected": "❌ Berita dari tautan ini tidak bisa ditambahkan:",
+        "link_add": "✅ Tambahkan",
+        "link_drop": "✖️ Batal",
+        "link_preview": ("📰 <b>{title}</b>\n📅 {date} · 🗞 {outlet}\n🔗 {url}\n{words} kata, akan disimpan sebagai "
+                         "{name}\n\n{text}"),
+        "link_gone": "Berita ini sudah ditambahkan atau dibatalkan.",
+        "link_dropped": "✖️ Dibatalkan; tidak ada yang ditambahkan.",
     },
     "en": {
         "sources": "Sources",

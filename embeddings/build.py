@@ -86,6 +86,12 @@ def build_snapshot(
     return snapshot, stats
 
 
+def embed_cached(texts: Sequence[str], hashes: Sequence[str], encoder: Encoder,
+                 cache: EmbeddingCache | None) -> np.ndarray:
+    """Vectors of the texts, keyed in the cache by `hashes`; only those it lacks go through the model."""
+    return _embed(texts, hashes, encoder, cache)[0]
+
+
 def _embed(texts: Sequence[str], hashes: Sequence[str], encoder: Encoder,
            cache: EmbeddingCache | None) -> tuple[np.ndarray, list[int]]:
     """Vectors of the texts, from the cache where it has them; also the rows that went through the model."""

@@ -31,7 +31,8 @@ from knowledge.text import TOKENIZER_ID
 
 logger = logging.getLogger(__name__)
 
-KEEP_VERSIONS = 2  # the live version and the one before it, for a quick manual roll-back
+KEEP_VERSIONS = 2  # the live version and the one before it, for /rollback
+KNOWLEDGE_COPY = "knowledge"  # in a version folder: the knowledge files it was built from, for /rollback
 
 
 class IndexMismatch(Exception):
@@ -59,9 +60,10 @@ class IndexStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def publish(self, snapshot: Snapshot) -> str:
+    def publish(self, snapshot: Snapshot, files: Mapping[str, bytes] | None = None) -> str:
         """Write the snapshot as a new version and make it current, atomically. A failed publish (a full disk)
-        removes what it wrote."""
+        removes what it wrote. `files` are the knowledge files it was built from (name -> bytes), kept with
+        it so that a roll-back restores the articles and the index together."""
         version = snapshot.manifest.built_at.replace(":", "").replace("-", "") + "-" + snapshot.manifest.corpus_hash[:8]
         with self._locked():
             self._remove_leftovers()
@@ -69,6 +71,10 @@ class IndexStore:
             pointer_tmp = self.root / f".CURRENT-{os.getpid()}"
             try:
                 staging.mkdir()
+                if files is not None:  # before the snapshot, whose manifest marks a complete folder
+                    (staging / KNOWLEDGE_COPY).mkdir()
+                    for name, data in files.items():
+                        (staging / KNOWLEDGE_COPY / name).write_bytes(data)
                 _write_snapshot(staging, snapshot)
                 final = self.root / version
                 shutil.rmtree(final, ignore_errors=True)
@@ -110,6 +116,39 @@ class IndexStore:
             logger.warning("Serving the previous index version %s", folder.name)
             return snapshot
         return None
+
+    def earlier_version(self) -> str | None:
+        """The newest kept version built before the current one: what /rollback returns to."""
+        current = self.current_version()
+        older = sorted(f.name for f in self._version_folders() if current is None or f.name < current)
+        return older[-1] if older else None
+
+    def knowledge_files(self, version: str) -> dict[str, bytes] | None:
+        """The knowledge files a version was built from; None for a version published without them."""
+        folder = self.root / version / KNOWLEDGE_COPY
+        if not folder.is_dir():
+            return None
+        return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+    def load_version(self, version: str, expected_model: str) -> Snapshot:
+        """A kept version, checked as the current one is at start (IndexMismatch if it cannot be served)."""
+        return self._load_version(version, expected_model)
+
+    def roll_back_to(self, version: str) -> None:
+        """Make an earlier kept version current, and remove the versions built after it: the roll-back is an
+        undo, and the next publish follows on from it."""
+        with self._locked():
+            if not (self.root / version / "manifest.json").exists():
+                raise IndexMismatch(f"index {version} is not kept")
+            pointer_tmp = self.root / f".CURRENT-{os.getpid()}"
+            try:
+                pointer_tmp.write_text(version, encoding="utf-8")
+                _fsync(pointer_tmp)
+                os.replace(pointer_tmp, self.root / "CURRENT")
+            finally:
+                pointer_tmp.unlink(missing_ok=True)
+            for later in [f for f in self._version_folders() if f.name > version]:
+                shutil.rmtree(later, ignore_errors=True)
 
     def _version_folders(self) -> list[Path]:
         if not self.root.is_dir():

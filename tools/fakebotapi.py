@@ -180,6 +180,16 @@ def _render(text: Any, parse_mode: Any) -> str:
     return text
 
 
+def _image_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height from its header; JPEGs pass unmeasured; anything else is refused as Telegram
+    refuses it."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] == b"\xff\xd8":
+        return 0, 0
+    raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+
+
 def _entities(text: str) -> list[dict]:
     """Auto entities like Telegram's client adds: bot_command (incl. /cmd@Bot) and mention."""
     return [
@@ -287,7 +297,7 @@ class FakeBotAPI:
         return [c for c in self.calls if c.method.lower() == method.lower()]
 
     def sent_messages(self, chat_id: int | None = None) -> list[SentMessage]:
-        """Messages the bot sent (sendMessage, sendDocument), in order, as sent (pre-edit)."""
+        """Messages the bot sent (sendMessage, sendDocument, sendPhoto), in order, as sent (pre-edit)."""
         return [m for m in self._sent if chat_id is None or m["chat"]["id"] == chat_id]
 
     @property
@@ -538,6 +548,19 @@ class FakeBotAPI:
         return self._send(p, caption=caption, document={
             **stored.info(), "file_name": stored.file_name, "mime_type": stored.mime_type})
 
+    async def _api_send_photo(self, p: dict) -> dict:
+        """Like Telegram, only an image is accepted; a PNG's PhotoSize has its real dimensions."""
+        photo = p.get("photo")
+        if isinstance(photo, Upload):
+            width, height = _image_size(photo.data)
+            photo = self.add_file(photo.data, photo.filename or "photo.png", photo.mime_type, folder="photos").file_id
+        elif photo in self.files:
+            width, height = _image_size(self.files[photo].data)
+        else:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        caption = _render(p["caption"], p.get("parse_mode")) if p.get("caption") else None
+        return self._send(p, caption=caption, photo=[{**self.files[photo].info(), "width": width, "height": height}])
+
     async def _api_edit_message_text(self, p: dict) -> dict | bool:
         if "inline_message_id" in p:
             return True
@@ -635,10 +658,11 @@ class FakeUser:
         return query
 
     async def uploads(self, file_name: str, data: bytes, mime_type: str | None = None, *,
-                      caption: str | None = None, chat: dict | None = None) -> dict:
+                      caption: str | None = None, chat: dict | None = None, reply_to: dict | None = None) -> dict:
         mime_type = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         stored = self.api.add_file(data, file_name, mime_type)
-        return await self._post(chat, caption=caption, document={
+        replied = {k: v for k, v in reply_to.items() if k != "reply_to_message"} if reply_to else None
+        return await self._post(chat, caption=caption, reply_to_message=replied, document={
             **stored.info(), "file_name": file_name, "mime_type": mime_type})
 
     async def sends_photo(self, data: bytes = b"\xff\xd8fakejpeg", *, caption: str | None = None,

@@ -86,3 +86,36 @@ class RouteStop(Button):
     owner: int
     PREFIX = "jlx"
     PARTS = ((r"\d{1,18}", int),)
+
+
+@dataclass(frozen=True, slots=True)
+class GapPage(Button):
+    """A page of a /gaps run: which run, and which of its gaps (0: the largest)."""
+
+    listing: int
+    index: int
+    PREFIX = "gp"
+    PARTS = ((r"\d{1,18}", int), (r"\d{1,4}", int))
+
+
+GAP_ACTIONS = ("done", "ignore", "ours", "notours", "write")
+
+
+@dataclass(frozen=True, slots=True)
+class GapAction(Button):
+    """What an admin does with a gap: handled, ignored, teach the scope model either way, or write an article."""
+
+    gap: int
+    action: str  # one of GAP_ACTIONS
+    PREFIX = "ga"
+    PARTS = ((r"\d{1,18}", int), ("|".join(GAP_ACTIONS), str))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDraftButton(Button):
+    """Add (1) or drop (0) the article made from an admin's link: its draft's random token."""
+
+    token: str
+    add: int
+    PREFIX = "ln"
+    PARTS = ((r"[0-9a-f]{16}", str), (r"[01]", int))

@@ -22,14 +22,14 @@ from telegram.error import RetryAfter
 from telegram.ext import Application, ApplicationHandlerStop, BaseRateLimiter
 
 from bot.rate_limit import Verdict
-from bot.telegram.callbacks import LanguageButton, RouteAnswer, RouteStart, RouteStop
+from bot.telegram.callbacks import GapPage, LanguageButton, RouteAnswer, RouteStart, RouteStop
 from bot.telegram.context import BotContext
 from bot.texts import text
 
 logger = logging.getLogger(__name__)
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
-EDITING_BUTTONS = (RouteStart, RouteAnswer, RouteStop, LanguageButton)
+EDITING_BUTTONS = (RouteStart, RouteAnswer, RouteStop, LanguageButton, GapPage)
 
 CHAT_BURST, CHAT_PER_SECOND = 3, 1.0  # Telegram: about one message a second in a chat, short bursts tolerated
 GROUP_PER_MINUTE = 20  # and at most 20 a minute in a group
@@ -62,7 +62,7 @@ async def limit_every_update(update: object, context: BotContext) -> None:
 
 
 def _only_edits(update: Update) -> bool:
-    """A press that moves a dialogue on (the route finder's steps, the language choice) edits one message:
+    """A press that moves a dialogue on (the route finder's steps, the language choice, /gaps' pages) edits one message:
     a worker clicks through six of them in seconds. A press that asks a question costs what a question does."""
     data = update.callback_query.data if update.callback_query else None
     return data is not None and any(button.parse(data) for button in EDITING_BUTTONS)

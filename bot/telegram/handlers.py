@@ -156,10 +156,25 @@ async def _recorded(journal: Journal, user_id: int, result: Answer | Decline | R
     try:
         return await asyncio.to_thread(
             journal.record_question, user_id, result.question, lang=result.lang, answered=result.answered,
-            passage_ids=[hit.passage.id for hit in result.hits], topics=result.topics)
+            passage_ids=[hit.passage.id for hit in result.hits], topics=result.topics, **gap_fields(result))
     except sqlite3.Error as error:
         logger.warning("Answering without the journal: the question was not recorded (%s)", error)
         return None
+
+
+def gap_fields(result: Answer | Decline | Reply) -> dict:
+    """What an admin's /gaps and /artikel read of an answer: why (a part of) it was declined, the best passage
+    found for that part and how much of it that passage covered, and the articles the answer quoted."""
+    parts = result.parts if isinstance(result, Reply) else (result,)
+    declined = [part for part in parts if not part.answered]
+    focus = declined[0] if declined else parts[0]
+    best = focus.hits[0] if focus.hits else None
+    return {
+        "reason": declined[0].reason if declined else None,
+        "best_passage": best.passage.id if best else None,
+        "best_coverage": round(best.confidence, 3) if best else None,
+        "articles": list(dict.fromkeys(hit.passage.article for part in parts if part.answered for hit in part.hits)),
+    }
 
 
 def _answer_keyboard(result: Answer | Decline | Reply, question_id: int | None) -> InlineKeyboardMarkup | None:

@@ -14,6 +14,7 @@ from tools.fakebotapi import FakeBotAPI
 
 FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 ADMIN = 1001
+OTHER_ADMIN = 1002  # for two admins acting at once
 
 
 @dataclass
@@ -66,7 +67,7 @@ async def bot_env(fake_api, tmp_path):
     shutil.copytree(FIXTURE_KB, kb_dir)
     settings = load_settings(
         telegram_bot_token=fake_api.token, telegram_base_url=fake_api.base_url,
-        telegram_base_file_url=fake_api.base_file_url, bot_admin_ids=str(ADMIN),
+        telegram_base_file_url=fake_api.base_file_url, bot_admin_ids=f"{ADMIN},{OTHER_ADMIN}",
         knowledge_dir=kb_dir, bot_data_dir=tmp_path / "data",
     )
     build_encoder, query_encoder = FakeEncoder(), FakeEncoder()

@@ -32,7 +32,7 @@ def article(title: str = "Festival kerja Jepang di Surabaya", extra: str = "") -
 
 
 def texts(api, chat_id: int = ADMIN) -> list[str]:
-    return [m["text"] for m in api.sent_messages(chat_id)]
+    return [m.get("text") or m.get("caption") or "" for m in api.sent_messages(chat_id)]
 
 
 async def reload_reports(api, count: int = 1, timeout: float = 20) -> list[str]:
@@ -74,9 +74,9 @@ async def test_an_accepted_crafted_upload_never_stops_the_bot(fake_api, bot_env,
 
 
 async def test_an_upload_whose_check_runs_out_of_time_is_refused(fake_api, bot_env, monkeypatch):
-    from bot.telegram import admin
+    from bot import knowledge_files
 
-    monkeypatch.setattr(admin, "UPLOAD_CHECK_SECONDS", 0.01)  # no child process starts that fast
+    monkeypatch.setattr(knowledge_files, "UPLOAD_CHECK_SECONDS", 0.01)  # no child process starts that fast
     reply = await fake_api.wait_for_reply(await fake_api.user(ADMIN).uploads("festival.md", article()))
     assert "❌" in reply["text"] and "tidak selesai diperiksa" in reply["text"]
     assert not (bot_env.services.kb.knowledge_dir / "festival.md").exists()
