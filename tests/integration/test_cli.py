@@ -1,6 +1,7 @@
 """The command line as a newcomer uses it, with the real bundled model on the fixture knowledge base."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,18 @@ from click.testing import CliRunner
 from bot.__main__ import cli
 
 pytestmark = pytest.mark.model
-FIXTURE_KB = str(Path(__file__).resolve().parents[1] / "fixtures" / "kb")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE_KB = str(FIXTURES / "kb")
 
 
 @pytest.fixture
-def runner(monkeypatch):
-    monkeypatch.setenv("KNOWLEDGE_DIR", FIXTURE_KB)
+def runner(monkeypatch, tmp_path):
+    """The fixture articles with a small scope file: fitting the shipped one's 1,357 examples would take most
+    of each test's time (the decline test below uses it)."""
+    knowledge = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, knowledge)
+    shutil.copy(FIXTURES / "scope-small.yaml", knowledge / "scope.yaml")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
     return CliRunner()
 
 
@@ -35,8 +42,9 @@ def test_reindex_then_ask_json(runner):
     assert "Sumber:" in payload["answer"]
 
 
-def test_ask_declines_unrelated_questions(runner):
-    result = runner.invoke(cli, ["ask", "--json", "resep nasi goreng enak"])
+def test_ask_declines_unrelated_questions(monkeypatch):
+    monkeypatch.setenv("KNOWLEDGE_DIR", FIXTURE_KB)  # and the shipped scope model
+    result = CliRunner().invoke(cli, ["ask", "--json", "resep nasi goreng enak"])
     payload = json.loads(result.output.strip().splitlines()[-1])
     assert payload["answered"] is False
     assert "Maaf" in payload["answer"]

@@ -1,6 +1,7 @@
 """The ONNX encoder: the same vectors as the torch model, a bot process without torch, exports made on demand."""
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -22,6 +23,8 @@ from embeddings.encoder import (
 )
 from knowledge.loader import load_articles
 from tests.conftest import REPO
+
+FIXTURES = REPO / "tests" / "fixtures"
 from tests.fakes import FakeEncoder
 
 pytestmark = pytest.mark.model
@@ -99,7 +102,11 @@ def test_the_export_folder_follows_the_weights(tmp_path):
 
 def test_the_bot_answers_without_loading_torch(tmp_path):
     """`python -m bot ask` builds the index (fitting the scope model too) and answers with torch and
-    scikit-learn never imported (a third of the memory)."""
+    scikit-learn never imported (a third of the memory). The test knowledge base keeps it quick: what is
+    checked is what gets imported, not how much is embedded."""
+    knowledge = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "kb", knowledge)
+    shutil.copy(FIXTURES / "scope-small.yaml", knowledge / "scope.yaml")
     script = (
         "import runpy, sys\n"
         "sys.argv = ['bot', 'ask', '--json', 'kak syarat magang jepang apa aja?']\n"
@@ -110,7 +117,7 @@ def test_the_bot_answers_without_loading_torch(tmp_path):
         "print('torch loaded:', 'torch' in sys.modules, 'sentence_transformers' in sys.modules, 'sklearn' in sys.modules)\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "BOT_DATA_DIR": str(tmp_path / "data"),
-           "EMBEDDING_MODEL": BUNDLED_MODEL, "PYTHONPATH": str(REPO)}
+           "KNOWLEDGE_DIR": str(knowledge), "EMBEDDING_MODEL": BUNDLED_MODEL, "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
                             env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
