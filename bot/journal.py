@@ -1,4 +1,5 @@
-"""Journal: what the bot remembers (questions, feedback, admin actions) in SQLite, and nothing more.
+"""Journal: what the bot remembers (questions, feedback, admin actions), and nothing more, in the database of
+bot/database.py (SQLite by default, PostgreSQL shared by replicas).
 
 One place for the privacy rules: users appear only as keyed-hash pseudonyms, can be forgotten, and old rows expire.
 """
@@ -11,7 +12,6 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,44 +19,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.database import PRIVATE_FILE, Database, DatabaseError, Transaction, make_private
+
 logger = logging.getLogger(__name__)
 
 KEY_BYTES = 32
 BUSY_TIMEOUT_SECONDS = 10.0  # for maintenance: erasing a user, retention, the audit trail
 ANSWER_BUSY_SECONDS = 1.0  # on the answer path: a locked journal costs the 👍/👎 buttons, not a 10 s wait
 TOP_TOPICS = 5
-PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # the questions people asked, and the key to who asked them
+PRIVATE_FOLDER = 0o700  # the questions people asked, and the key to who asked them
+JOURNAL_FILE = "journal.sqlite3"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY,
-    pseudonym TEXT NOT NULL,
-    asked_at TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    question TEXT NOT NULL,
-    answered INTEGER NOT NULL,
-    passage_ids TEXT NOT NULL,  -- JSON array
-    topics TEXT NOT NULL        -- JSON array
-);
-CREATE INDEX IF NOT EXISTS questions_pseudonym ON questions (pseudonym);
-CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at);
-CREATE TABLE IF NOT EXISTS feedback (
-    question_id INTEGER NOT NULL REFERENCES questions (id),
-    pseudonym TEXT NOT NULL,
-    value INTEGER NOT NULL CHECK (value IN (-1, 1)),
-    at TEXT NOT NULL,
-    PRIMARY KEY (question_id, pseudonym)
-);
-CREATE INDEX IF NOT EXISTS feedback_pseudonym ON feedback (pseudonym);
-CREATE TABLE IF NOT EXISTS admin_actions (
-    id INTEGER PRIMARY KEY,
-    pseudonym TEXT NOT NULL,
-    action TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    allowed INTEGER NOT NULL,
-    at TEXT NOT NULL
-);
-"""
+__all__ = ["DatabaseError", "Journal", "Stats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,46 +48,47 @@ class Stats:
 
 
 class Journal:
-    """SQLite journal safe to share between worker threads: each thread gets its own connection."""
+    """Safe to share between worker threads (the database gives each thread its own connection). Every method
+    fails with DatabaseError only, whichever database is behind it."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
-        self.path = path
+    def __init__(self, db: Database, key: bytes) -> None:
+        self.db = db
         self._key = key
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.failed_writes = 0  # since start, shown by /stats: answers go out without the journal
 
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None on PostgreSQL."""
+        return self.db.path
+
     @classmethod
-    def open(cls, data_dir: Path, key: bytes | None = None) -> Journal:
-        """Create the folder, key and schema on first use, so a fresh deployment needs no setup step. The key
-        comes from the deployment (JOURNAL_KEY, kept apart from backups of the folder) or from journal.key.
-        A corrupt journal is set aside, not fatal: answering needs no journal."""
+    def open(cls, data_dir: Path, key: bytes | None = None, url: str | None = None) -> Journal:
+        """Create the folder, key and schema on first use, so a fresh deployment needs no setup step; an existing
+        journal is migrated in place. The key comes from the deployment (JOURNAL_KEY, kept apart from backups)
+        or from journal.key. A corrupt SQLite journal is set aside, not fatal: answering needs no journal."""
         data_dir.mkdir(parents=True, exist_ok=True)
-        _make_private(data_dir, PRIVATE_FOLDER)
-        journal = cls(data_dir / "journal.sqlite3", key or _load_or_create_key(data_dir / "journal.key"))
+        make_private(data_dir, PRIVATE_FOLDER)
+        key = key or _load_or_create_key(data_dir / "journal.key")
+        journal = cls(Database.open(url, data_dir / JOURNAL_FILE), key)
         try:
-            journal._create()
-        except sqlite3.DatabaseError as error:
-            if error.sqlite_errorname not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-                raise  # locked, full, unreadable: not ours to delete
+            journal._check_key()
+        except BaseException:
             journal.close()
-            aside = journal.path.with_name(f"{journal.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
-            logger.error("The journal is corrupt (%s): moved to %s, starting a new one", error, aside.name)
-            os.replace(journal.path, aside)
-            if Path(f"{journal.path}-wal").exists():
-                os.replace(f"{journal.path}-wal", f"{aside}-wal")
-            Path(f"{journal.path}-shm").unlink(missing_ok=True)
-            journal._create()
+            raise
         return journal
 
-    def _create(self) -> None:
-        """Owner-only files before SQLite writes a byte (its -wal and -shm take the database file's mode)."""
-        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
-        for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
-            if path.exists():
-                _make_private(path, PRIVATE_FILE)
-        self._conn().executescript(SCHEMA)
+    def _check_key(self) -> None:
+        """Pseudonyms made with two keys cannot be matched (/hapus would miss rows): a replica or a restart with
+        another key than the one this journal was written with refuses to start."""
+        fingerprint = hmac.new(self._key, b"tanya-jepang journal key check", hashlib.sha256).hexdigest()
+        with self.db.transaction(BUSY_TIMEOUT_SECONDS) as tx:
+            row = tx.execute("SELECT fingerprint FROM journal_key").fetchone()
+            if row is None:
+                tx.execute("INSERT INTO journal_key (fingerprint) VALUES (?)", (fingerprint,))
+            elif row[0] != fingerprint:
+                raise ValueError(f"the journal in {self.db.where} was written with another key: set JOURNAL_KEY "
+                                 "(or journal.key) to the key it was written with, the same on every replica")
 
     def pseudonym(self, user_id: int) -> str:
         """Keyed, so the ids cannot be recovered from the database by hashing every plausible Telegram id."""
@@ -122,21 +97,21 @@ class Journal:
     def record_question(self, user_id: int, question: str, *, lang: str, answered: bool,
                         passage_ids: Sequence[str], topics: Sequence[str], at: datetime | None = None) -> int:
         """Return the row id, which the 👍/👎 buttons carry back in their callback data."""
-        with self._writing(ANSWER_BUSY_SECONDS) as conn:
-            return conn.execute(
+        with self._writing(ANSWER_BUSY_SECONDS) as tx:
+            return tx.execute(
                 "INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (self.pseudonym(user_id), _iso(at), lang, question, int(answered),
                  json.dumps(list(passage_ids), ensure_ascii=False), json.dumps(list(topics), ensure_ascii=False)),
-            ).lastrowid
+            ).fetchone()[0]
 
     def record_feedback(self, question_id: int, user_id: int, value: int) -> bool:
         """Only the asker may rate (callback data can be forwarded or forged); a second press replaces the first."""
         if value not in (1, -1):
             raise ValueError(f"feedback must be +1 or -1, not {value!r}")
         pseudonym = self.pseudonym(user_id)
-        with self._writing(ANSWER_BUSY_SECONDS) as conn:
-            return conn.execute(
+        with self._writing(ANSWER_BUSY_SECONDS) as tx:
+            return tx.execute(
                 "INSERT INTO feedback (question_id, pseudonym, value, at)"
                 " SELECT id, pseudonym, ?, ? FROM questions WHERE id = ? AND pseudonym = ?"
                 " ON CONFLICT (question_id, pseudonym) DO UPDATE SET value = excluded.value, at = excluded.at",
@@ -146,84 +121,65 @@ class Journal:
     def record_admin_action(self, user_id: int, action: str, detail: str = "", *, allowed: bool = True,
                             at: datetime | None = None) -> None:
         """Keep an audit trail, refused attempts included, of who changed what the bot knows."""
-        with self._writing() as conn:
-            conn.execute(
+        with self._writing() as tx:
+            tx.execute(
                 "INSERT INTO admin_actions (pseudonym, action, detail, allowed, at) VALUES (?, ?, ?, ?, ?)",
                 (self.pseudonym(user_id), action, detail, int(allowed), _iso(at)),
             )
 
     def forget_user(self, user_id: int) -> int:
         """Honour a request to be forgotten; return how many rows went, so the reply can say so."""
-        params = {"p": self.pseudonym(user_id)}
-        with self._writing() as conn:
-            return sum(conn.execute(sql, params).rowcount for sql in (
-                "DELETE FROM feedback WHERE pseudonym = :p"
-                " OR question_id IN (SELECT id FROM questions WHERE pseudonym = :p)",
-                "DELETE FROM questions WHERE pseudonym = :p",
-                "DELETE FROM admin_actions WHERE pseudonym = :p",
+        p = self.pseudonym(user_id)
+        with self._writing() as tx:
+            return sum(tx.execute(sql, params).rowcount for sql, params in (
+                ("DELETE FROM feedback WHERE pseudonym = ?"
+                 " OR question_id IN (SELECT id FROM questions WHERE pseudonym = ?)", (p, p)),
+                ("DELETE FROM questions WHERE pseudonym = ?", (p,)),
+                ("DELETE FROM admin_actions WHERE pseudonym = ?", (p,)),
             ))
 
     def purge_questions_older_than(self, days: int, *, now: datetime | None = None) -> int:
         """Retention: questions are personal data, kept only as long as they help improve answers. So are
         ordinary users' refused admin attempts; admins' own actions stay, as the trail of what changed."""
         cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=days))
-        with self._writing() as conn:
-            conn.execute("DELETE FROM feedback WHERE question_id IN"
-                         " (SELECT id FROM questions WHERE asked_at < ?)", (cutoff,))
-            conn.execute("DELETE FROM admin_actions WHERE NOT allowed AND at < ?", (cutoff,))
-            return conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        with self._writing() as tx:
+            tx.execute("DELETE FROM feedback WHERE question_id IN"
+                       " (SELECT id FROM questions WHERE asked_at < ?)", (cutoff,))
+            tx.execute("DELETE FROM admin_actions WHERE allowed = 0 AND at < ?", (cutoff,))
+            return tx.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
 
     def stats(self, since: datetime | None = None) -> Stats:
         """Count questions asked since `since` (all time if None) and the feedback given on them."""
         window = (_iso(since) if since else "",)  # every ISO string sorts after ""
-        conn = self._conn()
-        users, questions, answered = conn.execute(
-            "SELECT COUNT(DISTINCT pseudonym), COUNT(*), COALESCE(SUM(answered), 0)"
-            " FROM questions WHERE asked_at >= ?", window).fetchone()
-        thumbs_up, thumbs_down = conn.execute(
-            "SELECT COALESCE(SUM(f.value = 1), 0), COALESCE(SUM(f.value = -1), 0)"
-            " FROM feedback f JOIN questions q ON q.id = f.question_id WHERE q.asked_at >= ?", window).fetchone()
-        top_topics = conn.execute(
-            "SELECT t.value, COUNT(DISTINCT q.id) AS n FROM questions q, json_each(q.topics) t"
-            " WHERE q.answered AND q.asked_at >= ? GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?",
-            (*window, TOP_TOPICS)).fetchall()
-        return Stats(users, questions, answered, questions - answered, thumbs_up, thumbs_down,
-                     tuple((topic, count) for topic, count in top_topics), since)
+        with self.db.transaction(BUSY_TIMEOUT_SECONDS, write=False) as tx:
+            users, questions, answered = tx.execute(
+                "SELECT COUNT(DISTINCT pseudonym), COUNT(*), COALESCE(SUM(answered), 0)"
+                " FROM questions WHERE asked_at >= ?", window).fetchone()
+            thumbs_up, thumbs_down = tx.execute(
+                "SELECT COALESCE(SUM(CASE WHEN f.value = 1 THEN 1 ELSE 0 END), 0),"
+                " COALESCE(SUM(CASE WHEN f.value = -1 THEN 1 ELSE 0 END), 0)"
+                " FROM feedback f JOIN questions q ON q.id = f.question_id WHERE q.asked_at >= ?", window).fetchone()
+            top_topics = tx.execute(
+                f"SELECT t.value, COUNT(DISTINCT q.id) AS n FROM questions q, {self.db.json_array('q.topics', 't')}"
+                " WHERE q.answered = 1 AND q.asked_at >= ? GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?",
+                (*window, TOP_TOPICS)).fetchall()
+        return Stats(int(users), int(questions), int(answered), int(questions) - int(answered), int(thumbs_up),
+                     int(thumbs_down), tuple((topic, int(count)) for topic, count in top_topics), since)
 
     def close(self) -> None:
-        """Close every thread's connection; the last one to close folds the WAL back into the database."""
-        with self._lock:
-            for conn in self._opened:
-                conn.close()
-            self._opened.clear()
+        """Close every thread's connection; for SQLite the last one folds the WAL back into the database."""
+        self.db.close()
 
     @contextmanager
-    def _writing(self, busy_seconds: float = BUSY_TIMEOUT_SECONDS) -> Iterator[sqlite3.Connection]:
+    def _writing(self, busy_seconds: float = BUSY_TIMEOUT_SECONDS) -> Iterator[Transaction]:
         """One write transaction, waiting at most `busy_seconds` for another writer; a failure is counted."""
         try:
-            conn = self._conn()
-            conn.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
-            with conn:
-                yield conn
-        except sqlite3.Error:
+            with self.db.transaction(busy_seconds) as tx:
+                yield tx
+        except DatabaseError:
             with self._lock:
                 self.failed_writes += 1
             raise
-
-    def _conn(self) -> sqlite3.Connection:
-        """One connection per thread: sqlite3 connections must not be shared by threads running at once."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # check_same_thread=False only so close() may run from another thread; each thread uses its own.
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level="IMMEDIATE",
-                                   check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a power cut may lose the last rows
-            conn.execute("PRAGMA foreign_keys = ON")
-            with self._lock:
-                self._opened.append(conn)
-            self._local.conn = conn
-        return conn
 
 
 def _load_or_create_key(path: Path) -> bytes:
@@ -250,13 +206,6 @@ def _load_or_create_key(path: Path) -> bytes:
     if len(key) != KEY_BYTES:
         raise ValueError(f"{path} must hold {KEY_BYTES} bytes, found {len(key)}")
     return key
-
-
-def _make_private(path: Path, mode: int) -> None:
-    try:
-        os.chmod(path, mode)
-    except OSError as error:  # not ours to change (a mounted volume): say so, and carry on
-        logger.warning("Could not restrict %s to mode %o: %s", path, mode, error)
 
 
 def _iso(at: datetime | None) -> str:

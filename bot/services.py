@@ -59,5 +59,5 @@ def assemble(settings: Settings, *, kb: KnowledgeBase | None = None,
     kb = kb or open_knowledge_base(settings)
     pipeline = pipeline or pipeline_for(settings)
     lane = QueryLane(kb, query_encoder or encoder_factory(settings), pipeline)
-    journal = Journal.open(settings.bot_data_dir, key=settings.journal_key_bytes())
+    journal = Journal.open(settings.bot_data_dir, key=settings.journal_key_bytes(), url=settings.database_url_value())
     return Services(settings, kb, lane, journal, pipeline=pipeline)

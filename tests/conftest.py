@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 from pathlib import Path
 
@@ -16,7 +17,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "BOT_ADMIN_IDS",
-                 "KNOWLEDGE_DIR", "EMBEDDING_MODEL", "EMBEDDING_BACKEND", "WEBHOOK_URL", "JOURNAL_KEY"):
+                 "KNOWLEDGE_DIR", "EMBEDDING_MODEL", "EMBEDDING_BACKEND", "WEBHOOK_URL", "JOURNAL_KEY",
+                 "DATABASE_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "TELEGRAM_MESSAGES_PER_SECOND"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # so a developer's .env is never read by a test
 
@@ -35,6 +37,28 @@ def _loopback_only(self: socket.socket, address, *args, **kwargs):
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the session (tools/postgres.py), or a skip saying why there is none."""
+    from tools.postgres import PostgresUnavailable, TemporaryPostgres
+
+    try:
+        server = TemporaryPostgres()
+    except PostgresUnavailable as reason:
+        pytest.skip(f"needs a PostgreSQL server: {reason}")
+    with server:
+        yield server
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A new, empty database on the session's server."""
+    return postgres_server.create_database(f"test_{next(_databases)}")
 
 
 def shared_path(*parts: str) -> Path:
