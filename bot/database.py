@@ -147,9 +147,9 @@ class Database:
             connection = self._connection()
             if self.postgres:
                 with connection.transaction():
-                    milliseconds = int(timeout * 1000)
-                    connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
-                    connection.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+                    limit = f"{int(timeout * 1000)}ms"  # for this transaction only, in one round trip
+                    connection.execute("SELECT set_config('lock_timeout', %s, true),"
+                                       " set_config('statement_timeout', %s, true)", (limit, limit))
                     yield Transaction(connection, True)
             else:
                 connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")

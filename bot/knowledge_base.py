@@ -125,7 +125,10 @@ class KnowledgeBase:
         an older kept version may still be served: whether anything is served is `snapshot is not None`."""
         if self.load_published():
             return None
-        report = self.rebuild()
+        with self.store.rebuilding(wait=True):  # replicas starting together: one builds, the others serve it
+            if self.load_published():
+                return None
+            report = self._rebuild(refit_scope=False)
         if not report.published and self.snapshot is not None:
             logger.error("The index could not be rebuilt, serving an older version: %s",
                          "; ".join(str(problem) for problem in report.problems) or "another rebuild is running")

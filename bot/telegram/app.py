@@ -45,9 +45,19 @@ ANOTHER_POLLER = (
     "gives updates to one poller at a time and answers a second with 409 Conflict. Stop the other process, or run "
     "several processes as webhook replicas (WEBHOOK_URL and DATABASE_URL; README, Deployment).")
 POLLING_CONFLICT = (
-    "Telegram answered 409 Conflict: another process is polling for this bot's updates (or a webhook is set). "
-    "Stopping, so that the two do not share the updates between them: run one poller per bot, or run webhook "
-    "replicas (README, Deployment).")
+    "Telegram answered 409 Conflict: another process is already polling for this bot's updates. Not starting a "
+    "second poller: Telegram would give each update to one of the two, splitting conversations between them. Stop "
+    "the other process, or run several processes as webhook replicas (WEBHOOK_URL; README, Deployment).")
+POLLING_CONFLICT_KEPT = (
+    "Telegram answered 409 Conflict: another process started polling for this bot's updates. A newcomer stops by "
+    "itself; if this repeats, two bots run with the same token and share its updates: stop one.")
+WEBHOOK_IS_SET = (
+    "A webhook is set for this bot ({url}): webhook replicas are running, or were. Polling would delete it and take "
+    "their updates. To poll instead, stop them and delete the webhook first (Bot API deleteWebhook); to add a "
+    "process to them, start it with WEBHOOK_URL.")
+NEWCOMER_S = 10.0  # a poller that meets a 409 this soon after starting is the second one, and stops (the
+# older one meets it first: Telegram ends its waiting request, and its next request, a second later, ends the
+# newcomer's)
 
 
 class StartError(Exception):
@@ -71,12 +81,26 @@ async def post_init(application: Application) -> None:
         if svc.kb.snapshot is None:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
     await asyncio.to_thread(svc.lane.warm_up)
+    if application.bot_data.polling_forever and not await _may_poll(application):
+        return
     application.bot_data.background.append(asyncio.create_task(_follow_index(svc)))
     await application.bot.set_my_commands(bot_commands("id"))  # the default: our workers' language
     await application.bot.set_my_commands(bot_commands("en"), language_code="en")  # for English Telegram apps
     if application.job_queue:
         application.job_queue.run_repeating(_purge_old_questions, interval=RETENTION_EVERY_S,
                                             first=RETENTION_FIRST_S)
+
+
+async def _may_poll(application: Application) -> bool:
+    """Starting to poll deletes the webhook: replicas serving it would get nothing more, and not know."""
+    url = (await application.bot.get_webhook_info()).url
+    if url:
+        application.bot_data.conflict = WEBHOOK_IS_SET.format(url=url)
+        logger.critical(application.bot_data.conflict)
+        application.stop_running()
+        return False
+    application.bot_data.polling_since = asyncio.get_running_loop().time()
+    return True
 
 
 async def post_shutdown(application: Application) -> None:
@@ -108,11 +132,14 @@ async def _purge_old_questions(context: BotContext) -> None:
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, so the error is seen even if telling the user fails too."""
-    if isinstance(context.error, Conflict) and update is None:  # from getUpdates: another poller, or a webhook
+    if isinstance(context.error, Conflict) and update is None:  # from getUpdates: another poller
+        since = context.bot_data.polling_since
+        if since is None or asyncio.get_running_loop().time() - since > NEWCOMER_S:
+            logger.error(POLLING_CONFLICT_KEPT)  # Telegram ends the older poller's request: the newcomer's next
+            return  # request ends its own in turn, and it stops
         logger.critical(POLLING_CONFLICT)
-        if context.bot_data.polling_forever:
-            context.bot_data.conflict = True
-            context.application.stop_running()
+        context.bot_data.conflict = POLLING_CONFLICT
+        context.application.stop_running()
         return
     logger.error("Error while handling an update", exc_info=context.error)
     # After a network error Telegram may have delivered the reply anyway (an apology could be a second reply),
@@ -279,7 +306,7 @@ def run_bot(settings: Settings) -> None:
     finally:
         lock.release()
     if application.bot_data.conflict:
-        raise StartError(POLLING_CONFLICT)
+        raise StartError(application.bot_data.conflict)
 
 
 async def _until_signalled(serve) -> None:

@@ -16,7 +16,8 @@ class BotData:
         self.services: Services | None = None
         self.background: list[asyncio.Task] = []  # loops of the running bot, cancelled at shutdown
         self.polling_forever = False  # under run_polling, which a 409 Conflict may stop
-        self.conflict = False  # it did
+        self.polling_since: float | None = None  # event-loop time polling began (a 409 soon after: a newcomer)
+        self.conflict: str | None = None  # why polling stopped, if another poller or a webhook stopped it
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):
