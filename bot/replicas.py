@@ -13,6 +13,7 @@ import enum
 import os
 import secrets
 import socket
+import threading
 from datetime import UTC, datetime, timedelta
 
 from bot.database import Database
@@ -42,12 +43,16 @@ class Replicas:
     def __init__(self, db: Database, name: str | None = None) -> None:
         self.db = db
         self.name = name or replica_name()
+        self._lock = threading.Lock()  # a heartbeat in flight must not bring back a replica that has left
+        self._left = False
 
     def heartbeat(self, index_version: str | None, now: datetime | None = None) -> int:
         """Say this replica is alive and serves `index_version`; returns how many replicas are alive (itself
         included), so each can take its share of what Telegram lets the bot send."""
         at = _now(now)
-        with self.db.transaction(CLAIM_BUSY_S) as tx:
+        with self._lock, self.db.transaction(CLAIM_BUSY_S) as tx:
+            if self._left:
+                return 0
             tx.execute("INSERT INTO replicas (name, started_at, seen_at, index_version) VALUES (?, ?, ?, ?)"
                        " ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at,"
                        " index_version = excluded.index_version", (self.name, at, at, index_version))
@@ -62,7 +67,8 @@ class Replicas:
 
     def leave(self) -> None:
         """A clean stop: the updates it did not finish are taken over at once, not after STALE_S."""
-        with self.db.transaction(CLAIM_BUSY_S) as tx:
+        with self._lock, self.db.transaction(CLAIM_BUSY_S) as tx:
+            self._left = True
             tx.execute("DELETE FROM replicas WHERE name = ?", (self.name,))
 
     def claim(self, update_id: int, now: datetime | None = None) -> Claim:

@@ -290,7 +290,10 @@ async def _keep_beating(application: Application, replicas: Replicas) -> None:
 def run_bot(settings: Settings) -> None:
     """Polling (one process per bot), or a webhook replica (as many as wanted, sharing DATABASE_URL and
     BOT_DATA_DIR). StartError if another process polls for this bot."""
-    services = assemble(settings)
+    try:
+        services = assemble(settings)
+    except DatabaseError as error:
+        raise StartError(f"the journal's database cannot be opened: {error}") from None
     application = build_application(settings, services)
     if settings.webhook_url:
         asyncio.run(_until_signalled(lambda stop: serve_webhook(application, settings, stop)))

@@ -61,3 +61,11 @@ def test_heartbeats_carry_the_index_version_and_old_claims_are_purged(database):
     a.done(1)
     assert a.purge(NOW + UPDATES_KEPT + timedelta(seconds=1)) == 1
     assert b.claim(1, NOW + UPDATES_KEPT + timedelta(seconds=2)) is Claim.MINE
+
+
+def test_a_heartbeat_after_leaving_does_not_bring_the_replica_back(database):
+    a = Replicas(database, "a")
+    a.heartbeat("v1", NOW)
+    a.leave()
+    assert a.heartbeat("v1", NOW) == 0
+    assert a.live(NOW) == {}
