@@ -3,7 +3,8 @@ update answered by one of them, also when Telegram delivers it again after a web
 
 An update is claimed before it is handled and marked done after. A delivery of an update that another live
 replica is still handling is refused (Telegram tries again later, and then hears it was done); one whose
-replica stopped beating is taken over. What this cannot make exactly-once: a replica killed after Telegram
+replica stopped beating is taken over (after STALE_S; on PostgreSQL after GONE_S if the replica's sessions are
+gone as well, as they are at once when its process dies). What this cannot make exactly-once: a replica killed after Telegram
 accepted its answer but before it marked the update done — a few milliseconds — is answered again by another.
 """
 
@@ -20,6 +21,7 @@ from bot.database import Database
 
 HEARTBEAT_S = 1.0  # how often a replica says it is alive (and which index version it serves)
 STALE_S = 10.0  # a replica not heard from for this long is taken for dead: its unfinished updates are taken over
+GONE_S = 3.0  # sooner, on PostgreSQL, if its sessions are gone too: its process died (the server ends them at once)
 CLAIM_BUSY_S = 10.0  # the journal's own timeout on these writes: a slow database costs a delivery, not the bot
 UPDATES_KEPT = timedelta(days=2)  # Telegram gives up re-delivering an update after a day
 
@@ -31,8 +33,9 @@ class Claim(enum.Enum):
 
 
 def replica_name() -> str:
-    """Unique per process start: a restarted container has the same host name and pid, not the same claims."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """Unique per process start: a restarted container has the same host name and pid, not the same claims. At
+    most 55 characters: PostgreSQL keeps 63 of a session's application_name."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def _now(at: datetime | None = None) -> str:
@@ -43,6 +46,7 @@ class Replicas:
     def __init__(self, db: Database, name: str | None = None) -> None:
         self.db = db
         self.name = name or replica_name()
+        db.session_name = self.name  # so the others see whether this process is still connected
         self._lock = threading.Lock()  # a heartbeat in flight must not bring back a replica that has left
         self._left = False
 
@@ -56,14 +60,13 @@ class Replicas:
             tx.execute("INSERT INTO replicas (name, started_at, seen_at, index_version) VALUES (?, ?, ?, ?)"
                        " ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at,"
                        " index_version = excluded.index_version", (self.name, at, at, index_version))
-            return tx.execute("SELECT COUNT(*) FROM replicas WHERE seen_at >= ?",
-                              (self._alive_since(now),)).fetchone()[0]
+            return tx.execute(f"SELECT COUNT(*) FROM replicas WHERE {self._alive}", self._alive_at(now)).fetchone()[0]
 
     def live(self, now: datetime | None = None) -> dict[str, str | None]:
         """Replica name → the index version it serves, for every replica heard from lately."""
         with self.db.transaction(CLAIM_BUSY_S, write=False) as tx:
-            return dict(tx.execute("SELECT name, index_version FROM replicas WHERE seen_at >= ? ORDER BY name",
-                                   (self._alive_since(now),)).fetchall())
+            return dict(tx.execute(f"SELECT name, index_version FROM replicas WHERE {self._alive} ORDER BY name",
+                                   self._alive_at(now)).fetchall())
 
     def leave(self) -> None:
         """A clean stop: the updates it did not finish are taken over at once, not after STALE_S."""
@@ -77,8 +80,8 @@ class Replicas:
                 "INSERT INTO updates (update_id, replica, claimed_at, done) VALUES (?, ?, ?, 0)"
                 " ON CONFLICT (update_id) DO UPDATE SET replica = excluded.replica, claimed_at = excluded.claimed_at"
                 " WHERE updates.done = 0"
-                " AND updates.replica NOT IN (SELECT name FROM replicas WHERE seen_at >= ?)"
-                " RETURNING update_id", (update_id, self.name, _now(now), self._alive_since(now))).fetchone()
+                f" AND updates.replica NOT IN (SELECT name FROM replicas WHERE {self._alive})"
+                " RETURNING update_id", (update_id, self.name, _now(now), *self._alive_at(now))).fetchone()
             if mine:
                 return Claim.MINE
             done = tx.execute("SELECT done FROM updates WHERE update_id = ?", (update_id,)).fetchone()
@@ -95,6 +98,12 @@ class Replicas:
             tx.execute("DELETE FROM replicas WHERE seen_at < ?", (cutoff,))
             return tx.execute("DELETE FROM updates WHERE claimed_at < ?", (cutoff,)).rowcount
 
+    @property
+    def _alive(self) -> str:
+        """A condition on `replicas`: heard from within STALE_S, and within GONE_S or still connected."""
+        return f"seen_at >= ? AND (seen_at >= ? OR {self.db.connected('name')})"
+
     @staticmethod
-    def _alive_since(now: datetime | None) -> str:
-        return _now((now or datetime.now(UTC)) - timedelta(seconds=STALE_S))
+    def _alive_at(now: datetime | None) -> tuple[str, str]:
+        at = now or datetime.now(UTC)
+        return _now(at - timedelta(seconds=STALE_S)), _now(at - timedelta(seconds=GONE_S))

@@ -42,7 +42,7 @@ class WebhookServer:
 
     def listen(self, address: str, port: int) -> None:
         app = tornado.web.Application([(self.path, _UpdateHandler, {"server": self}),
-                                       (HEALTH_PATH, _HealthHandler, {"server": self})])
+                                       (HEALTH_PATH, _HealthHandler, {"server": self})], log_function=_log_request)
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_UPDATE_BYTES)
         self._server.listen(port, address)
 
@@ -103,6 +103,14 @@ class WebhookServer:
         except DatabaseError as error:
             logger.warning("Update %d handled but not marked done (%s): a re-delivery may repeat it",
                            update_id, error)
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """Tornado logs every 5xx as an error; a 503 for an update another replica is handling is routine."""
+    status = handler.get_status()
+    level = logging.WARNING if status >= 400 and status != 503 else logging.DEBUG
+    logger.log(level, "%d %s %s (%.1f ms)", status, handler.request.method, handler.request.path,
+               1000 * handler.request.request_time())
 
 
 class _UpdateHandler(tornado.web.RequestHandler):

@@ -1,11 +1,12 @@
 """Each update answered once by the replicas sharing a database, on SQLite and on a real PostgreSQL server."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.database import Database
-from bot.replicas import STALE_S, UPDATES_KEPT, Claim, Replicas
+from bot.replicas import GONE_S, STALE_S, UPDATES_KEPT, Claim, Replicas
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -69,3 +70,33 @@ def test_a_heartbeat_after_leaving_does_not_bring_the_replica_back(database):
     a.leave()
     assert a.heartbeat("v1", NOW) == 0
     assert a.live(NOW) == {}
+
+
+def test_a_replica_silent_for_a_few_seconds_is_still_handling_its_update(database):
+    """A slow heartbeat (a busy machine) is not a death."""
+    a, b = Replicas(Database.open(database.url, database.path), "a"), Replicas(database, "b")
+    try:
+        a.heartbeat("v1", NOW)
+        assert a.claim(7, NOW) is Claim.MINE
+        assert b.claim(7, NOW + timedelta(seconds=GONE_S + 1)) is Claim.BUSY
+    finally:
+        a.db.close()
+
+
+def test_the_updates_of_a_replica_whose_process_died_are_taken_over_sooner(postgres_url, tmp_path):
+    """On PostgreSQL: its sessions end with its process, so GONE_S of silence is enough, not STALE_S."""
+    a = Replicas(Database.open(postgres_url, tmp_path / "unused"), "a")
+    b = Replicas(Database.open(postgres_url, tmp_path / "unused"), "b")
+    try:
+        a.heartbeat("v1", NOW)
+        b.heartbeat("v1", NOW)
+        assert a.claim(7, NOW) is Claim.MINE
+        soon = NOW + timedelta(seconds=GONE_S + 1)
+        a.db.close()  # as when its process is killed: the server ends its sessions
+        deadline = time.monotonic() + 5
+        while (claim := b.claim(7, soon)) is Claim.BUSY and time.monotonic() < deadline:
+            time.sleep(0.05)  # the server takes a moment to end the session
+        assert claim is Claim.MINE
+        assert b.live(soon) == {"b": "v1"} and b.heartbeat("v1", soon) == 1  # nor does it count for sending
+    finally:
+        b.db.close()
