@@ -76,13 +76,16 @@ def _services(application: Application) -> Services:
 
 async def post_init(application: Application) -> None:
     svc = _services(application)
+    polling = application.bot_data.polling_forever
+    if polling and not await _may_poll(application):  # refused before an index is loaded, or built
+        return
     if svc.kb.snapshot is None:
         report = await asyncio.to_thread(svc.kb.open)  # loads the published index; builds only if there is none
         if svc.kb.snapshot is None:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
     await asyncio.to_thread(svc.lane.warm_up)
-    if application.bot_data.polling_forever and not await _may_poll(application):
-        return
+    if polling:
+        application.bot_data.polling_since = asyncio.get_running_loop().time()  # a 409 soon after: the newcomer
     application.bot_data.background.append(asyncio.create_task(_follow_index(svc)))
     await application.bot.set_my_commands(bot_commands("id"))  # the default: our workers' language
     await application.bot.set_my_commands(bot_commands("en"), language_code="en")  # for English Telegram apps
@@ -99,7 +102,6 @@ async def _may_poll(application: Application) -> bool:
         logger.critical(application.bot_data.conflict)
         application.stop_running()
         return False
-    application.bot_data.polling_since = asyncio.get_running_loop().time()
     return True
 
 
