@@ -357,7 +357,8 @@ class FakeBotAPI:
         """Answer the next ``times`` calls of ``method`` ("*" = any, getUpdates included)
         with a fault instead; faults are consumed in the order they were injected.
         kind: an HTTP status such as "429" (opts retry_after=1), "403", "500", "502"
-        (opts description=...); "timeout" (answer normally after opts delay=10.0 seconds);
+        (opts description=...); "timeout" (answer normally after opts delay=10.0 seconds, or at
+        ``time.monotonic()`` opts until=, to hold a call back until then);
         "drop" (close the connection, no response); "malformed" (200 + non-JSON body)."""
         if not (kind.isdigit() or kind in ("timeout", "drop", "malformed")):
             raise ValueError(f"unknown fault kind {kind!r}")
@@ -522,8 +523,11 @@ class FakeBotAPI:
                 return web.Response(text=fault.opts.get("body", "<html>502 Bad Gateway</html>"),
                                     content_type="text/html")
             if fault.kind == "timeout":
+                delay = fault.opts.get("delay", 10.0)
+                if "until" in fault.opts:
+                    delay = max(0.0, fault.opts["until"] - time.monotonic())
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closing.wait(), fault.opts.get("delay", 10.0))
+                    await asyncio.wait_for(self._closing.wait(), delay)
                 if self._closing.is_set():
                     return self._drop(request, call)
                 # ...then really perform it: a client timeout doesn't mean Telegram didn't act

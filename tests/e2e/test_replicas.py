@@ -4,74 +4,31 @@ was not answered. One replica is killed mid-run (SIGKILL) and restarted; an admi
 
 Exactly once has one exception, which no bot can close: a question whose answer Telegram had accepted from the
 killed replica in its last moments, before it could mark the update done, is answered again by the other
-(bot/replicas.py). The test allows that case only: a second answer to a question first answered at the kill.
+(bot/replicas.py); likewise one it had recorded in the journal but not yet answered is recorded again. The test
+allows these only for the updates the killed replica had in hand: a second answer to a question first answered
+before the kill, and a second journal row.
+
+The replicas start from a data folder where the test knowledge base is already indexed (tests/e2e/conftest.py):
+each would otherwise spend seconds of CPU building it; the reload still builds.
 """
 
 import asyncio
 import os
 import shutil
-import signal
-import sys
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
-from tools.postgres import free_port
+from tools.replicas import REPO, ReplicaProcess, all_serving, until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
-REPO = Path(__file__).resolve().parents[2]
 FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
 ADMIN = 1001
 USERS, PER_USER = 100, 5
 QUESTIONS = ("kak syarat magang jepang apa aja?", "gaji SSW berapa sebulan?", "BPVP itu apa ya?",
              "biaya magang ke jepang brp?", "ssw bisa bawa keluarga ga?", "kontak resmi untuk tanya SSW?")
-
-
-class Replica:
-    def __init__(self, name: str, env: dict, log: Path) -> None:
-        self.name, self.env, self.log = name, env, log
-        self.port = int(env["WEBHOOK_PORT"])
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with open(self.log, "ab") as log:
-            self.process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=REPO, env=self.env,
-                                                                stdout=log, stderr=log)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/tg-hook"
-
-    async def health(self) -> dict | None:
-        try:
-            async with httpx.AsyncClient() as client:
-                response = await client.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
-                return response.json() if response.status_code == 200 else None
-        except httpx.HTTPError:
-            return None
-
-    async def stop(self) -> int | None:
-        if self.process and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), 40)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-        return self.process.returncode if self.process else None
-
-
-async def until(predicate, timeout: float, what: str, every: float = 0.2):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (value := await predicate()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(every)
-    return value
 
 
 def reply_times(api) -> dict[tuple[int, int], list[float]]:
@@ -91,25 +48,23 @@ def replies_by_question(api) -> Counter:
 
 
 @pytest.fixture
-def replica_env(fake_api, postgres_url, tmp_path):
+def replica_env(fake_api, postgres_url, tmp_path, built_data):
     kb = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, kb)
+    built_data(tmp_path / "data")
     return kb, {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token, "TELEGRAM_BASE_URL": fake_api.base_url,
                 "TELEGRAM_BASE_FILE_URL": fake_api.base_file_url, "BOT_DATA_DIR": str(tmp_path / "data"),
                 "KNOWLEDGE_DIR": str(kb), "DATABASE_URL": postgres_url, "JOURNAL_KEY": "ab" * 32,
-                "WEBHOOK_URL": "https://bot.example.org/tg-hook", "BOT_ADMIN_IDS": str(ADMIN),
-                "TELEGRAM_MESSAGES_PER_SECOND": "100", "HF_HUB_OFFLINE": "1", "NO_PROXY": "127.0.0.1,localhost"}
+                "BOT_ADMIN_IDS": str(ADMIN), "TELEGRAM_MESSAGES_PER_SECOND": "100", "HF_HUB_OFFLINE": "1"}
 
 
 async def test_two_replicas_answer_every_question_once_through_a_crash_and_a_reload(fake_api, replica_env,
                                                                                       postgres_url, tmp_path):
     kb, env = replica_env
-    replicas = [Replica(name, {**env, "WEBHOOK_PORT": str(free_port())}, tmp_path / f"{name}.log")
-                for name in ("a", "b")]
+    replicas = [ReplicaProcess(env, tmp_path / f"{name}.log", verbose=True) for name in ("a", "b")]
     try:
         await asyncio.gather(*(replica.start() for replica in replicas))
-        await until(lambda: _all_healthy(replicas), 120, "both replicas to serve")
-        first_version = (await replicas[0].health())["index_version"]
+        first_version = (await until(lambda: all_serving(replicas), 120, "both replicas to serve"))[0]
         fake_api.deliver_webhooks([replica.url for replica in replicas], timeout=5, redeliver_after=0.2)
 
         users = [fake_api.user(200_000 + n) for n in range(USERS)]
@@ -120,13 +75,12 @@ async def test_two_replicas_answer_every_question_once_through_a_crash_and_a_rel
                 questions.append(await user.says(text))
                 await asyncio.sleep(0.01)
                 if len(questions) == USERS * PER_USER // 2:  # halfway: a replica dies, an admin reloads on the other
-                    replicas[0].process.kill()
+                    await replicas[0].kill()
                     killed = time.monotonic()
                     (kb / "magang.md").write_text((kb / "magang.md").read_text(encoding="utf-8")
                                                   + "\n## Kapan pendaftaran dibuka?\n\nPendaftaran dibuka setiap "
                                                     "bulan Maret menurut pengumuman resmi.\n", encoding="utf-8")
                     await fake_api.user(ADMIN, first_name="Admin").says("/reload")
-                    await replicas[0].process.wait()
                     await replicas[0].start()  # as systemd's Restart= would
 
         expected = {(q["chat"]["id"], q["message_id"]) for q in questions}
@@ -134,44 +88,45 @@ async def test_two_replicas_answer_every_question_once_through_a_crash_and_a_rel
         async def all_answered():
             return expected <= set(replies_by_question(fake_api))
 
-        await until(all_answered, 180, "every question to be answered", every=0.5)
+        await until(all_answered, 180, "every question to be answered")
         report = await until(lambda: _reload_report(fake_api), 120, "the reload report")
         current = (tmp_path / "data" / "index" / "CURRENT").read_text().strip()
-        versions = await until(lambda: _versions_if(replicas, current), 30, "both replicas on the new index")
-        await asyncio.sleep(2)  # any late duplicate would arrive by now
+        versions = await until(lambda: all_serving(replicas, current), 30, "both replicas on the new index")
+        # Every delivery answered 2xx: nothing more is delivered, and a replica answers a delivery only after
+        # handling it, so every reply and journal row is in by now.
         await until(lambda: _settled(fake_api), 30, "every delivery answered")
     finally:
         codes = [await replica.stop() for replica in replicas]
 
+    # What the killed replica was handling: deliveries to it that began before the kill and got no answer.
+    dying = {d.update_id for d in fake_api.deliveries
+             if d.url == replicas[0].url and d.started < killed and not isinstance(d.status, int)}
+    in_hand = {(u["message"]["chat"]["id"], u["message"]["message_id"]) for u in fake_api.updates
+               if u["update_id"] in dying and "message" in u}
     times = reply_times(fake_api)
     twice = {question: sorted(at) for question, at in times.items() if question in expected and len(at) > 1}
     at_the_kill = {question: at for question, at in twice.items()
-                   if len(at) == 2 and at[0] <= killed + 0.5 < at[1]}
+                   if question in in_hand and len(at) == 2 and at[0] < killed < at[1]}
     assert twice == at_the_kill, f"answered more than once, not at the kill: {set(twice) - set(at_the_kill)}"
-    print(f"\n{len(expected)} questions, {len(twice)} answered twice (first answer sent by the killed replica "
-          f"before it marked them done), {len(fake_api.deliveries)} deliveries for {len(fake_api.updates)} updates, "
-          f"{sum(d.status == 503 for d in fake_api.deliveries)} refused as being handled elsewhere")
     assert "dimuat ulang" in report and current != first_version and versions == [current, current]
-    assert codes == [0, 0], [replica.log.read_text()[-3000:] for replica in replicas]
+    assert codes == [0, 0], [replica.tail() for replica in replicas]
+    assert all("one of 2 replicas" in replica.tail(10**7) for replica in replicas)  # Telegram's budget is shared
     redelivered = Counter(d.update_id for d in fake_api.deliveries)
     assert any(count > 1 for count in redelivered.values())  # the crash did make Telegram deliver again
     with psycopg.connect(postgres_url) as db:
-        journal = [row[0] for row in db.execute("SELECT question FROM questions").fetchall()]
+        journal = Counter(row[0] for row in db.execute("SELECT question FROM questions").fetchall())
         claims = db.execute("SELECT COUNT(*), SUM(done) FROM updates").fetchone()
-    asked = [q["text"] for q in questions]
-    assert Counter(journal) == Counter(asked) + Counter(q["text"] for q in questions
-                                                        if (q["chat"]["id"], q["message_id"]) in twice)
+    asked = Counter(q["text"] for q in questions)
+    # Every question is in the journal, and once, but for those the killed replica had recorded when it died
+    # (it records before replying): the other replica recorded them again as it answered.
+    recorded_twice = journal - asked
+    assert not asked - journal and max(recorded_twice.values(), default=1) == 1
+    assert set(recorded_twice) <= {q["text"] for q in questions if (q["chat"]["id"], q["message_id"]) in in_hand}
     assert claims[0] == claims[1] >= len(questions)  # every update handled to the end
-
-
-async def _all_healthy(replicas) -> bool:
-    healths = [await replica.health() for replica in replicas]
-    return all(health and health["index_version"] for health in healths)
-
-
-async def _versions_if(replicas, version):
-    versions = [(await replica.health() or {}).get("index_version") for replica in replicas]
-    return versions if versions == [version] * len(replicas) else None
+    print(f"\n{len(expected)} questions: {len(in_hand)} in the killed replica's hands, {len(twice)} of them "
+          f"answered twice and {len(recorded_twice)} recorded twice; {len(fake_api.deliveries)} deliveries for "
+          f"{len(fake_api.updates)} updates, {sum(d.status == 503 for d in fake_api.deliveries)} refused as being "
+          "handled elsewhere")
 
 
 async def _reload_report(api):

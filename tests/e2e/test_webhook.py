@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from bot.telegram.webhook import WebhookServer
 pytestmark = pytest.mark.e2e
 SECRET = "s3cret"
 REPO = Path(__file__).resolve().parents[2]
+HOLD_AT_MOST_S = 4.0  # a call the fake holds back: PTB gives up on an answer after 5 s
 
 
 def update_json(user, update_id: int, text: str = "SSW boleh bawa keluarga?") -> bytes:
@@ -70,16 +72,22 @@ def bot_process(fake_api, data: Path):
 
 
 @pytest.mark.model
-async def test_a_second_poller_refuses_to_start_and_the_first_goes_on(fake_api, tmp_path):
-    first = await bot_process(fake_api, tmp_path / "data")
+async def test_a_second_poller_refuses_to_start_and_the_first_goes_on(fake_api, tmp_path, built_data):
+    first = await bot_process(fake_api, built_data(tmp_path / "data"))
+    others = []
     try:
-        await fake_api.wait_for(lambda api: api.calls_to("setMyCommands"), timeout=90)
-        await asyncio.sleep(NEWCOMER_S)  # the first is no newcomer any more
-        second = await bot_process(fake_api, tmp_path / "data")  # same data folder: the lock is held
+        commands = await fake_api.wait_for(lambda api: api.calls_to("setMyCommands"), timeout=90)
+        # The first polls from just before it sets its commands: a 409 after this is no newcomer's any more.
+        settled = commands[0].time + NEWCOMER_S + 0.5
+        others.append(second := await bot_process(fake_api, tmp_path / "data"))  # same data folder: lock held
         _, stderr = await asyncio.wait_for(second.communicate(), 90)
         assert second.returncode == 1
         assert "Another process is already polling Telegram for this bot" in stderr.decode()
-        elsewhere = await bot_process(fake_api, tmp_path / "other")  # no lock shared: Telegram's 409 tells
+        # No lock shared: Telegram's 409 tells. It starts meanwhile, and what it asks before polling is held
+        # back until the first is settled (for less than PTB's 5 s read timeout).
+        await asyncio.sleep(max(0.0, settled - HOLD_AT_MOST_S - time.monotonic()))
+        fake_api.inject_fault("getWebhookInfo", "timeout", until=settled)
+        others.append(elsewhere := await bot_process(fake_api, built_data(tmp_path / "other")))
         _, stderr = await asyncio.wait_for(elsewhere.communicate(), 90)
         assert elsewhere.returncode == 1
         assert "Not starting a second poller" in stderr.decode()
@@ -87,6 +95,10 @@ async def test_a_second_poller_refuses_to_start_and_the_first_goes_on(fake_api, 
         reply = await fake_api.wait_for_reply(await fake_api.user(42).says("kak syarat magang apa aja?"), timeout=30)
         assert "Sumber:" in reply["text"]
     finally:
+        for process in others:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
         if first.returncode is None:
             first.send_signal(signal.SIGTERM)
             await asyncio.wait_for(first.communicate(), 30)
@@ -101,6 +113,11 @@ async def test_polling_does_not_start_while_a_webhook_is_set(fake_api, tmp_path)
     async with Bot(fake_api.token, base_url=fake_api.base_url) as bot:
         await bot.set_webhook("https://bot.example.org/tg-hook")
     poller = await bot_process(fake_api, tmp_path / "data")
-    _, stderr = await asyncio.wait_for(poller.communicate(), 90)
+    try:
+        _, stderr = await asyncio.wait_for(poller.communicate(), 90)
+    finally:
+        if poller.returncode is None:
+            poller.kill()
+            await poller.wait()
     assert poller.returncode == 1 and "A webhook is set for this bot (https://bot.example.org/tg-hook)" in stderr.decode()
     assert fake_api.webhook is not None and not fake_api.calls_to("getUpdates")
