@@ -44,6 +44,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def available() -> str | None:
+    """None if a server can be started here, else why not."""
+    try:
+        TemporaryPostgres()
+    except PostgresUnavailable as reason:
+        return str(reason)
+    return None
+
+
 class TemporaryPostgres:
     def __init__(self) -> None:
         self.bin = find_binaries()
@@ -58,8 +67,8 @@ class TemporaryPostgres:
             if not shutil.which("runuser"):
                 raise PostgresUnavailable("running as root without runuser (util-linux) to drop privileges")
             self.as_user = ["runuser", "-u", SERVER_USER, "--"]
-        self.folder = Path(tempfile.mkdtemp(prefix="tanya-pg-"))
-        self.port = free_port()
+        self.folder: Path | None = None
+        self.port = 0
         self.started = False
 
     def _run(self, *command: str, timeout: float = START_TIMEOUT_S) -> None:
@@ -69,6 +78,8 @@ class TemporaryPostgres:
             raise RuntimeError(f"{Path(command[0]).name} failed: {result.stdout[-1500:]}{result.stderr[-1500:]}")
 
     def start(self) -> TemporaryPostgres:
+        self.folder = Path(tempfile.mkdtemp(prefix="tanya-pg-"))
+        self.port = free_port()
         if self._owner:
             os.chown(self.folder, self._owner.pw_uid, self._owner.pw_gid)
         data = self.folder / "data"
@@ -97,7 +108,8 @@ class TemporaryPostgres:
                 self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop")
             finally:
                 self.started = False
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> TemporaryPostgres:
         try:
