@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
 import socket
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +73,30 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (the team's shared/ folder, absent in a plain clone)")
     return path
+
+
+@pytest.fixture(scope="session")
+def _built_data(tmp_path_factory) -> Path:
+    """A data folder holding the fixture knowledge base's index and embedding cache, built once per session by
+    `python -m bot reindex` with the bot's default model."""
+    data = tmp_path_factory.mktemp("built") / "data"
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("EMBEDDING_MODEL", "EMBEDDING_BACKEND", "DATABASE_URL", "JOURNAL_KEY")}
+    env.update(BOT_DATA_DIR=str(data), KNOWLEDGE_DIR=str(FIXTURE_KB), HF_HUB_OFFLINE="1")
+    done = subprocess.run([sys.executable, "-m", "bot", "reindex"], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return data
+
+
+@pytest.fixture
+def built_data(_built_data) -> Callable[[Path], Path]:
+    """``data = built_data(tmp_path / "data")``: a copy of a data folder where the fixture knowledge base is
+    already indexed, so a `python -m bot` process started on it loads the index instead of building it (what a
+    build does is tested elsewhere; here it would cost each process several seconds of CPU)."""
+
+    def copy(to: Path) -> Path:
+        shutil.copytree(_built_data, to, ignore=shutil.ignore_patterns("*.lock"))
+        return to
+
+    return copy

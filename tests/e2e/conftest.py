@@ -1,14 +1,9 @@
 """Fixtures for e2e tests: the fake Bot API server and a helper that runs a real PTB app on it."""
 
-import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import pytest_asyncio
 
 from bot.config import load_settings
@@ -17,8 +12,7 @@ from bot.telegram.app import build_application, running
 from tests.fakes import FakeEncoder
 from tools.fakebotapi import FakeBotAPI
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
+FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 ADMIN = 1001
 
 
@@ -80,30 +74,3 @@ async def bot_env(fake_api, tmp_path):
     services = assemble(settings, kb=kb, query_encoder=lambda: query_encoder)
     async with running(build_application(settings, services)) as app:
         yield BotEnv(app, services, build_encoder, query_encoder)
-
-
-@pytest.fixture(scope="session")
-def _built_data(tmp_path_factory) -> Path:
-    """A data folder holding the fixture knowledge base's index and embedding cache, built once per session by
-    `python -m bot reindex` with the bot's default model."""
-    data = tmp_path_factory.mktemp("built") / "data"
-    env = {name: value for name, value in os.environ.items()
-           if name not in ("EMBEDDING_MODEL", "EMBEDDING_BACKEND", "DATABASE_URL", "JOURNAL_KEY")}
-    env.update(BOT_DATA_DIR=str(data), KNOWLEDGE_DIR=str(FIXTURE_KB), HF_HUB_OFFLINE="1")
-    done = subprocess.run([sys.executable, "-m", "bot", "reindex"], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return data
-
-
-@pytest.fixture
-def built_data(_built_data) -> Callable[[Path], Path]:
-    """``data = built_data(tmp_path / "data")``: a copy of a data folder where the fixture knowledge base is
-    already indexed, so a `python -m bot` process started on it loads the index instead of building it (what a
-    build does is tested elsewhere; here it would cost each process several seconds of CPU)."""
-
-    def copy(to: Path) -> Path:
-        shutil.copytree(_built_data, to, ignore=shutil.ignore_patterns("*.lock"))
-        return to
-
-    return copy

@@ -35,14 +35,16 @@ def test_reindex_then_ask_json(runner):
     assert "Sumber:" in payload["answer"]
 
 
-def test_ask_declines_unrelated_questions(runner):
+def test_ask_declines_unrelated_questions(runner, built_data, tmp_path):
+    built_data(tmp_path / "data")  # indexed already: the build is the test above
     result = runner.invoke(cli, ["ask", "--json", "resep nasi goreng enak"])
     payload = json.loads(result.output.strip().splitlines()[-1])
     assert payload["answered"] is False
     assert "Maaf" in payload["answer"]
 
 
-def test_no_token_explains_and_falls_back_to_the_console_chat(runner):
+def test_no_token_explains_and_falls_back_to_the_console_chat(runner, built_data, tmp_path):
+    built_data(tmp_path / "data")
     result = runner.invoke(cli, [], input="SSW boleh bawa keluarga?\n/keluar\n")
     assert result.exit_code == 0, result.output
     assert "@BotFather" in result.output
