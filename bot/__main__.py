@@ -68,9 +68,12 @@ def cli(context: click.Context, verbose: bool) -> None:
             click.echo(NO_TOKEN, err=True)
             context.invoke(chat)
             return
-        from bot.telegram.app import run_bot
+        from bot.telegram.app import StartError, run_bot
 
-        run_bot(settings)
+        try:
+            run_bot(settings)
+        except StartError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @cli.command()

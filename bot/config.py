@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     question_log_retention_days: int = Field(default=180, ge=1)
     journal_key: SecretStr | None = None
     """64 hex digits (32 random bytes) keying the journal's pseudonyms; without it, BOT_DATA_DIR/journal.key."""
+    database_url: SecretStr | None = None
+    """postgresql://user:password@host:port/dbname: the journal (and the replicas' coordination) in PostgreSQL,
+    shared by every process of the bot; without it, an SQLite file in BOT_DATA_DIR."""
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
+    """Telegram's limit on messages to all chats together, shared by the live replicas; above 30 only with
+    Telegram's paid broadcasts, or against a test server."""
     stale_after_days: int = Field(default=STALE_AFTER_DAYS, ge=1)
     """An answer from an article checked longer ago than this tells the worker to check the official source."""
 
@@ -55,6 +61,18 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not re.fullmatch(r"[0-9a-fA-F]{64}", value.strip()):
             raise ValueError("must be 64 hex digits (32 random bytes), e.g. from: openssl rand -hex 32")
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgres_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.match(r"^postgres(ql)?://", value.strip()):
+            raise ValueError("must be a PostgreSQL URL, e.g. postgresql://tanya:secret@127.0.0.1:5432/tanya")
+        return value.strip() if isinstance(value, str) else value
+
+    def database_url_value(self) -> str | None:
+        return self.database_url.get_secret_value() if self.database_url else None
 
     def journal_key_bytes(self) -> bytes | None:
         return bytes.fromhex(self.journal_key.get_secret_value()) if self.journal_key else None

@@ -17,6 +17,7 @@ from bot.knowledge_base import KnowledgeBase
 from bot.pipeline import Pipeline
 from bot.query_lane import QueryLane
 from bot.rate_limit import BUTTON_BURST, BUTTON_REFILL_PER_SECOND, GROUP_BURST, GROUP_REFILL_PER_SECOND, RateLimiter
+from bot.replicas import Replicas
 from embeddings.encoder import Encoder, load_encoder
 
 EncoderFactory = Callable[[], Encoder]
@@ -35,6 +36,7 @@ class Services:
     memory: ChatMemory = field(default_factory=ChatMemory)  # each conversation's last questions, in memory only
     languages: Languages = field(default_factory=Languages)  # the language each worker reads the bot in
     uploads: asyncio.Lock = field(default_factory=asyncio.Lock)  # one upload checked, written and published at a time
+    replicas: Replicas | None = None  # a webhook replica's place among the others (bot/replicas.py)
 
 
 def encoder_factory(settings: Settings) -> EncoderFactory:
@@ -59,5 +61,5 @@ def assemble(settings: Settings, *, kb: KnowledgeBase | None = None,
     kb = kb or open_knowledge_base(settings)
     pipeline = pipeline or pipeline_for(settings)
     lane = QueryLane(kb, query_encoder or encoder_factory(settings), pipeline)
-    journal = Journal.open(settings.bot_data_dir, key=settings.journal_key_bytes())
+    journal = Journal.open(settings.bot_data_dir, key=settings.journal_key_bytes(), url=settings.database_url_value())
     return Services(settings, kb, lane, journal, pipeline=pipeline)

@@ -8,6 +8,7 @@ never half of one, even if the process is killed mid-build. Publishing holds a l
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -52,11 +53,27 @@ class IndexStore:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """One publisher at a time, across processes; the lock goes with the process if it is killed."""
+        with self._lock_file(".lock", wait=True):
+            yield
+
+    def rebuilding(self, wait: bool = False) -> contextlib.AbstractContextManager[bool]:
+        """One rebuild at a time among every process and thread sharing this folder; yields whether this one may
+        build: without `wait`, False at once when another is building."""
+        return self._lock_file(".reload.lock", wait)
+
+    @contextmanager
+    def _lock_file(self, name: str, wait: bool) -> Iterator[bool]:
+        """An exclusive flock on `name` (threads conflict too: each opens the file apart); it goes with the
+        process if it is killed."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with open(self.root / name, "a") as lock:
             try:
-                yield
+                fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -64,7 +81,7 @@ class IndexStore:
         """Write the snapshot as a new version and make it current, atomically. A failed publish (a full disk)
         removes what it wrote. `files` are the knowledge files it was built from (name -> bytes), kept with
         it so that a roll-back restores the articles and the index together."""
-        version = snapshot.manifest.built_at.replace(":", "").replace("-", "") + "-" + snapshot.manifest.corpus_hash[:8]
+        version = version_of(snapshot)
         with self._locked():
             self._remove_leftovers()
             staging = self.root / f".tmp-{version}-{os.getpid()}"
@@ -96,7 +113,7 @@ class IndexStore:
             raise IndexMismatch(f"CURRENT cannot be read ({type(error).__name__}: {error})") from error
         if version is None:
             return None
-        return self._load_version(version, expected_model)
+        return self.load_version(version, expected_model)
 
     def load_previous(self, expected_model: str) -> Snapshot | None:
         """The newest kept version other than the current one that loads and fits: served when the current one
@@ -109,7 +126,7 @@ class IndexStore:
             if folder.name == current:
                 continue
             try:
-                snapshot = self._load_version(folder.name, expected_model)
+                snapshot = self.load_version(folder.name, expected_model)
             except IndexMismatch as problem:
                 logger.info("Not falling back to %s: %s", folder.name, problem)
                 continue
@@ -129,10 +146,6 @@ class IndexStore:
         if not folder.is_dir():
             return None
         return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
-
-    def load_version(self, version: str, expected_model: str) -> Snapshot:
-        """A kept version, checked as the current one is at start (IndexMismatch if it cannot be served)."""
-        return self._load_version(version, expected_model)
 
     def roll_back_to(self, version: str) -> None:
         """Make an earlier kept version current, and remove the versions built after it: the roll-back is an
@@ -155,7 +168,8 @@ class IndexStore:
             return []
         return [path for path in self.root.iterdir() if path.is_dir() and not path.name.startswith(".")]
 
-    def _load_version(self, version: str, expected_model: str) -> Snapshot:
+    def load_version(self, version: str, expected_model: str) -> Snapshot:
+        """One kept version; IndexMismatch if it is damaged, removed meanwhile, or not for this model."""
         folder = self.root / version
         try:
             snapshot = _read_snapshot(folder)
@@ -184,6 +198,11 @@ class IndexStore:
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+
+
+def version_of(snapshot: Snapshot) -> str:
+    """A version's folder name: its build time (so names sort by age) and its corpus."""
+    return snapshot.manifest.built_at.replace(":", "").replace("-", "") + "-" + snapshot.manifest.corpus_hash[:8]
 
 
 def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:

@@ -13,11 +13,18 @@ timeouts, dropped connections, malformed JSON) to test robustness.
         question = await sari.says("kak syarat magang apa?")
         reply = await api.wait_for_reply(question)  # SentMessage: Message dict + .params
 
+Webhooks: once the bot has called setWebhook and the test has said where "the reverse proxy" forwards to
+(``api.deliver_webhooks(["http://127.0.0.1:8001/hook", ...])``, loopback only), every update is POSTed to
+those URLs in turn with the secret token header, at most ``max_connections`` at once, and delivered again
+(to the next URL) after a non-2xx answer, a dropped connection or ``timeout`` seconds without an answer,
+as Telegram does. ``api.deliveries`` records every attempt.
+
 Realism that tests may trip over (on purpose, Telegram does it too): sending to an unknown
 chat fails with "chat not found" (declare users/groups first); HTML ``parse_mode`` is
 validated and the returned ``text`` is the plain text the user sees (raw text is in
 ``.params``); editing without changes fails with "message is not modified"; in groups
-with ``privacy_mode`` only commands, @mentions and replies to the bot are delivered.
+with ``privacy_mode`` only commands, @mentions and replies to the bot are delivered; a getUpdates while
+another is waiting ends the waiting one with 409 Conflict, and getUpdates while a webhook is set is a 409.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, Callable
 
+import aiohttp
 from aiohttp import web
 
 TOKEN = "7000000001:FAKE-tanya-jepang-token"
@@ -55,7 +63,7 @@ _ENTITY_RE = re.compile(r"(?<!\S)(/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?|@[
 _FAULT_TEXT = {
     400: "Bad Request: fake fault",
     403: "Forbidden: bot was blocked by the user",
-    409: "Conflict: terminated by other getUpdates request",
+    409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
     429: "Too Many Requests: retry after {retry_after}",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -91,6 +99,18 @@ class Call:
     fault: str | None = None
     status: int | None = None  # None while in flight, 0 for a dropped connection
     result: Any = None
+
+
+@dataclass
+class Delivery:
+    """One attempt to deliver an update to a webhook URL. ``status`` is the HTTP status, or "timeout" or
+    "error" (connection refused or dropped)."""
+
+    update_id: int
+    url: str
+    started: float
+    status: int | str | None = None
+    finished: float | None = None
 
 
 @dataclass
@@ -249,6 +269,16 @@ class FakeBotAPI:
         self._changed = asyncio.Condition()  # notified on every call and queued update
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self.webhook: dict[str, Any] | None = None  # setWebhook's parameters while one is set
+        self.webhook_targets: list[str] = []
+        self.webhook_timeout = 10.0
+        self.redeliver_after = 0.5
+        self.deliveries: list[Delivery] = []
+        self._targets = itertools.count()
+        self._delivering: dict[int, asyncio.Task] = {}
+        self._connections: asyncio.Semaphore | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._polls = 0  # getUpdates calls so far: a newer one ends a waiting one
         self._methods = {n[5:].replace("_", ""): getattr(self, n) for n in dir(self)
                          if n.startswith("_api_")}
 
@@ -268,6 +298,12 @@ class FakeBotAPI:
         """Wakes long-polls and injected timeouts first, so nothing holds shutdown up."""
         self._closing.set()
         await self._notify()
+        for task in list(self._delivering.values()):
+            task.cancel()
+        await asyncio.gather(*self._delivering.values(), return_exceptions=True)
+        if self._session:
+            await self._session.close()
+            self._session = None
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
@@ -332,7 +368,8 @@ class FakeBotAPI:
         """Answer the next ``times`` calls of ``method`` ("*" = any, getUpdates included)
         with a fault instead; faults are consumed in the order they were injected.
         kind: an HTTP status such as "429" (opts retry_after=1), "403", "500", "502"
-        (opts description=...); "timeout" (answer normally after opts delay=10.0 seconds);
+        (opts description=...); "timeout" (answer normally after opts delay=10.0 seconds, or at
+        ``time.monotonic()`` opts until=, to hold a call back until then);
         "drop" (close the connection, no response); "malformed" (200 + non-JSON body)."""
         if not (kind.isdigit() or kind in ("timeout", "drop", "malformed")):
             raise ValueError(f"unknown fault kind {kind!r}")
@@ -356,12 +393,63 @@ class FakeBotAPI:
         return msg
 
     async def push_update(self, kind: str, payload: dict) -> dict:
-        """Queue a raw update (e.g. "my_chat_member") for the bot's next getUpdates."""
+        """Queue a raw update (e.g. "my_chat_member") for the bot's next getUpdates, or its webhook."""
         update = {"update_id": next(self._update_ids), kind: payload}
         self.updates.append(update)
         self._pending.append(update)
+        self._deliver_pending()
         await self._notify()
         return update
+
+    # ---- webhooks ----------------------------------------------------------------------------------
+    def deliver_webhooks(self, targets: list[str], timeout: float = 10.0, redeliver_after: float = 0.5) -> None:
+        """Where the webhook's updates go once the bot has set one: these URLs in turn (the reverse proxy in
+        front of the bot's replicas). A delivery not answered 2xx within ``timeout`` is made again after
+        ``redeliver_after`` seconds to the next URL."""
+        for url in targets:
+            host = re.match(r"^http://([^/:]+)", url)
+            if not host or host[1] not in ("127.0.0.1", "localhost"):
+                raise ValueError(f"webhook targets must be http://127.0.0.1 URLs, not {url!r}")
+        self.webhook_targets = list(targets)
+        self.webhook_timeout, self.redeliver_after = timeout, redeliver_after
+        self._deliver_pending()
+
+    def _deliver_pending(self) -> None:
+        if not (self.webhook and self.webhook_targets) or self._closing.is_set():
+            return
+        if self._session is None:
+            self._session = aiohttp.ClientSession()  # trust_env is off: no proxy between us and loopback
+            self._connections = asyncio.Semaphore(int(self.webhook.get("max_connections") or 40))
+        for update in self._pending:
+            if update["update_id"] not in self._delivering:
+                self._delivering[update["update_id"]] = asyncio.create_task(self._deliver(update))
+
+    async def _deliver(self, update: dict) -> None:
+        """Until one attempt is answered 2xx, or the webhook is deleted."""
+        try:
+            while self.webhook and not self._closing.is_set():
+                targets = self.webhook_targets
+                attempt = Delivery(update["update_id"], targets[next(self._targets) % len(targets)], time.monotonic())
+                self.deliveries.append(attempt)
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook.get("secret_token") or ""}
+                async with self._connections:
+                    try:
+                        async with self._session.post(attempt.url, json=update, headers=headers,
+                                                      timeout=aiohttp.ClientTimeout(total=self.webhook_timeout)) as response:
+                            attempt.status = response.status
+                    except TimeoutError:
+                        attempt.status = "timeout"
+                    except aiohttp.ClientError:
+                        attempt.status = "error"
+                attempt.finished = time.monotonic()
+                await self._notify()
+                if isinstance(attempt.status, int) and 200 <= attempt.status < 300:
+                    self._pending = [u for u in self._pending if u is not update]
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), self.redeliver_after)
+        finally:
+            self._delivering.pop(update["update_id"], None)
 
     def add_file(self, data: bytes, file_name: str | None = None, mime_type: str | None = None,
                  folder: str = "documents") -> StoredFile:
@@ -450,8 +538,11 @@ class FakeBotAPI:
                 return web.Response(text=fault.opts.get("body", "<html>502 Bad Gateway</html>"),
                                     content_type="text/html")
             if fault.kind == "timeout":
+                delay = fault.opts.get("delay", 10.0)
+                if "until" in fault.opts:
+                    delay = max(0.0, fault.opts["until"] - time.monotonic())
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closing.wait(), fault.opts.get("delay", 10.0))
+                    await asyncio.wait_for(self._closing.wait(), delay)
                 if self._closing.is_set():
                     return self._drop(request, call)
                 # ...then really perform it: a client timeout doesn't mean Telegram didn't act
@@ -524,15 +615,41 @@ class FakeBotAPI:
                 "has_main_web_app": False}
 
     async def _api_get_updates(self, p: dict) -> list[dict]:
-        """Long poll: ``offset`` acknowledges older updates; waits at most LONG_POLL_CAP."""
+        """Long poll: ``offset`` acknowledges older updates; waits at most LONG_POLL_CAP. A newer getUpdates
+        ends this one with 409, as Telegram ends the older of two pollers' requests."""
+        if self.webhook:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
+        self._polls += 1
+        mine = self._polls
         if p.get("offset"):
             self._pending = [u for u in self._pending if u["update_id"] >= p["offset"]]
-            await self._notify()
+        await self._notify()  # wakes a waiting poll, which finds it was overtaken
         wait = min(float(p.get("timeout") or 0), LONG_POLL_CAP)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(wait), self._changed:
-                await self._changed.wait_for(lambda: self._pending or self._closing.is_set())
+                await self._changed.wait_for(
+                    lambda: self._pending or self._closing.is_set() or self._polls != mine)
+        if self._polls != mine and not self._closing.is_set():
+            raise ApiError(409, _FAULT_TEXT[409])
         return self._pending[: int(p.get("limit") or 100)]
+
+    async def _api_set_webhook(self, p: dict) -> bool:
+        if not str(p.get("url", "")).startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = dict(p)
+        self._deliver_pending()
+        return True
+
+    async def _api_delete_webhook(self, p: dict) -> bool:
+        self.webhook = None
+        if p.get("drop_pending_updates"):
+            self._pending = []
+        return True
+
+    async def _api_get_webhook_info(self, p: dict) -> dict:
+        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self._pending)}
 
     async def _api_send_message(self, p: dict) -> dict:
         return self._send(p, text=_render(p.get("text"), p.get("parse_mode")))
@@ -615,7 +732,7 @@ class FakeBotAPI:
     async def _ok(self, p: dict) -> bool:
         return True
 
-    _api_delete_webhook = _api_set_webhook = _api_close = _api_log_out = _ok
+    _api_close = _api_log_out = _ok
 
 
 class FakeUser:

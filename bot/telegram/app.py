@@ -7,21 +7,25 @@ import contextlib
 import hashlib
 import html
 import logging
+import signal
 from collections.abc import AsyncIterator
 from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Conflict, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.config import Settings
+from bot.database import DatabaseError
+from bot.replicas import HEARTBEAT_S, STALE_S, Replicas
 from bot.services import Services, assemble
 from bot.telegram.admin import admin_handlers
 from bot.telegram.context import CONTEXT_TYPES, BotContext
-from bot.telegram.flood import OVERALL_PER_SECOND, ChatRateLimiter, limit_every_update
+from bot.telegram.flood import ChatRateLimiter, limit_every_update
 from bot.telegram.handlers import worker_handlers
 from bot.telegram.route_dialogue import route_conversation
+from bot.telegram.webhook import WebhookServer
 from bot.texts import text
 
 logger = logging.getLogger(__name__)
@@ -34,6 +38,30 @@ UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all we answer: Telegram nee
 RETENTION_EVERY_S = 24 * 3600  # questions past their retention are deleted daily
 RETENTION_FIRST_S = 60  # and once a minute after start, not during the start itself
 MASKED = "<token>"
+INDEX_WATCH_S = 1.0  # how often CURRENT is read: a version another process published is served within about this
+WEBHOOK_GRACE_S = 25.0  # on SIGTERM, updates being handled may finish (systemd waits 90 s before killing)
+ANOTHER_POLLER = (
+    "Another process is already polling Telegram for this bot (it holds the lock {lock} in {where}). Telegram "
+    "gives updates to one poller at a time and answers a second with 409 Conflict. Stop the other process, or run "
+    "several processes as webhook replicas (WEBHOOK_URL and DATABASE_URL; README, Deployment).")
+POLLING_CONFLICT = (
+    "Telegram answered 409 Conflict: another process is already polling for this bot's updates. Not starting a "
+    "second poller: Telegram would give each update to one of the two, splitting conversations between them. Stop "
+    "the other process, or run several processes as webhook replicas (WEBHOOK_URL; README, Deployment).")
+POLLING_CONFLICT_KEPT = (
+    "Telegram answered 409 Conflict: another process started polling for this bot's updates. A newcomer stops by "
+    "itself; if this repeats, two bots run with the same token and share its updates: stop one.")
+WEBHOOK_IS_SET = (
+    "A webhook is set for this bot ({url}): webhook replicas are running, or were. Polling would delete it and take "
+    "their updates. To poll instead, stop them and delete the webhook first (Bot API deleteWebhook); to add a "
+    "process to them, start it with WEBHOOK_URL.")
+NEWCOMER_S = 10.0  # a poller that meets a 409 this soon after starting is the second one, and stops (the
+# older one meets it first: Telegram ends its waiting request, and its next request, a second later, ends the
+# newcomer's)
+
+
+class StartError(Exception):
+    """The bot cannot run as configured; the message says why and what to do."""
 
 COMMANDS = ("start", "jalur", "topik", "sumber", "bahasa", "help", "hapus")  # descriptions: texts "cmd_<name>"
 
@@ -48,11 +76,17 @@ def _services(application: Application) -> Services:
 
 async def post_init(application: Application) -> None:
     svc = _services(application)
+    polling = application.bot_data.polling_forever
+    if polling and not await _may_poll(application):  # refused before an index is loaded, or built
+        return
     if svc.kb.snapshot is None:
         report = await asyncio.to_thread(svc.kb.open)  # loads the published index; builds only if there is none
         if svc.kb.snapshot is None:
             raise RuntimeError("cannot start: " + "; ".join(str(p) for p in report.problems))
     await asyncio.to_thread(svc.lane.warm_up)
+    if polling:
+        application.bot_data.polling_since = asyncio.get_running_loop().time()  # a 409 soon after: the newcomer
+    application.bot_data.background.append(asyncio.create_task(_follow_index(svc)))
     await application.bot.set_my_commands(bot_commands("id"))  # the default: our workers' language
     await application.bot.set_my_commands(bot_commands("en"), language_code="en")  # for English Telegram apps
     if application.job_queue:
@@ -60,20 +94,55 @@ async def post_init(application: Application) -> None:
                                             first=RETENTION_FIRST_S)
 
 
+async def _may_poll(application: Application) -> bool:
+    """Starting to poll deletes the webhook: replicas serving it would get nothing more, and not know."""
+    url = (await application.bot.get_webhook_info()).url
+    if url:
+        application.bot_data.conflict = WEBHOOK_IS_SET.format(url=url)
+        logger.critical(application.bot_data.conflict)
+        application.stop_running()
+        return False
+    return True
+
+
 async def post_shutdown(application: Application) -> None:
+    for task in application.bot_data.background:
+        task.cancel()
+    application.bot_data.background.clear()
     svc = _services(application)
     svc.lane.close()
     svc.journal.close()
+
+
+async def _follow_index(svc: Services) -> None:
+    """Serve what another process published (a replica's /reload, `reindex`), without a restart."""
+    while True:
+        await asyncio.sleep(INDEX_WATCH_S)
+        try:
+            await asyncio.to_thread(svc.kb.follow_published)
+        except Exception:  # a bug must not end the following for good
+            logger.exception("Following the published index failed")
 
 
 async def _purge_old_questions(context: BotContext) -> None:
     svc = context.services
     removed = await asyncio.to_thread(svc.journal.purge_questions_older_than, svc.settings.question_log_retention_days)
     logger.info("Retention: removed %d old questions", removed)
+    if svc.replicas is not None:
+        await asyncio.to_thread(svc.replicas.purge)
 
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log first, so the error is seen even if telling the user fails too."""
+    if isinstance(context.error, Conflict) and update is None:  # from getUpdates: another poller
+        since = context.bot_data.polling_since
+        if since is None or asyncio.get_running_loop().time() - since > NEWCOMER_S:
+            logger.error(POLLING_CONFLICT_KEPT)  # Telegram ends the older poller's request: the newcomer's next
+            return  # request ends its own in turn, and it stops
+        logger.critical(POLLING_CONFLICT)
+        context.bot_data.conflict = POLLING_CONFLICT
+        context.application.stop_running()
+        return
     logger.error("Error while handling an update", exc_info=context.error)
     # After a network error Telegram may have delivered the reply anyway (an apology could be a second reply),
     # and after a 429 or a block it would not deliver one. A refused request (BadRequest, which PTB derives
@@ -114,10 +183,7 @@ def mask_token_in_logs(token: str) -> None:
             handler.addFilter(TokenFilter(token))
 
 
-def build_application(settings: Settings, services: Services, *,
-                      overall_per_second: float = OVERALL_PER_SECOND) -> Application:
-    """Our application. `overall_per_second` is Telegram's limit on all sends together; only a benchmark
-    measuring the bot's own capacity against the fake Bot API raises it."""
+def build_application(settings: Settings, services: Services) -> Application:
     token = settings.telegram_bot_token.get_secret_value()
     mask_token_in_logs(token)  # before PTB builds the bot, which logs its URL
     # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
@@ -131,7 +197,8 @@ def build_application(settings: Settings, services: Services, *,
         .concurrent_updates(MAX_IN_FLIGHT)
         .connection_pool_size(HTTP_CONNECTIONS)
         .pool_timeout(HTTP_POOL_TIMEOUT)
-        .rate_limiter(ChatRateLimiter(TELEGRAM_RETRIES, overall_per_second))  # a 429 holds back its own chat only
+        .rate_limiter(ChatRateLimiter(max_retries=TELEGRAM_RETRIES,  # a 429 holds back its own chat only
+                                      overall_per_second=settings.telegram_messages_per_second))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -173,12 +240,83 @@ async def running(application: Application) -> AsyncIterator[Application]:
         await post_shutdown(application)
 
 
+async def serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+    """One webhook replica, until `stop` is set: it beats in the shared database, takes updates from the proxy,
+    and on stopping lets those it is handling finish."""
+    svc = _services(application)
+    svc.replicas = replicas = Replicas(svc.journal.db)
+    await application.initialize()
+    server = WebhookServer(application, replicas, webhook_secret(settings), urlparse(settings.webhook_url).path)
+    try:
+        await post_init(application)
+        await application.start()
+        await _beat(application, replicas)  # alive before the first claim, or another could take its updates
+        server.listen(settings.webhook_listen, settings.webhook_port)
+        # Every replica sets the same webhook: the last one's call is the one Telegram keeps, and it is the same.
+        await application.bot.set_webhook(settings.webhook_url, secret_token=webhook_secret(settings),
+                                          allowed_updates=UPDATES)
+        logger.info("Replica %s serving webhook updates on %s:%d", replicas.name, settings.webhook_listen,
+                    settings.webhook_port)
+        beating = asyncio.create_task(_keep_beating(application, replicas))
+        application.bot_data.background.append(beating)
+        await stop.wait()
+    finally:
+        await server.stop(WEBHOOK_GRACE_S)
+        with contextlib.suppress(DatabaseError):
+            await asyncio.to_thread(replicas.leave)
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        await post_shutdown(application)
+
+
+async def _beat(application: Application, replicas: Replicas) -> None:
+    """Alive, serving this index version; the bot's sending budget is shared among the live replicas."""
+    try:
+        live = await asyncio.to_thread(replicas.heartbeat, _services(application).kb.version)
+    except DatabaseError as error:
+        logger.warning("Heartbeat failed (%s): if it keeps failing for %.0f s, the others take over the updates "
+                       "this replica is handling", error, STALE_S)
+        return
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, ChatRateLimiter):
+        limiter.share(live)
+
+
+async def _keep_beating(application: Application, replicas: Replicas) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_S)
+        await _beat(application, replicas)
+
+
 def run_bot(settings: Settings) -> None:
-    application = build_application(settings, assemble(settings))
+    """Polling (one process per bot), or a webhook replica (as many as wanted, sharing DATABASE_URL and
+    BOT_DATA_DIR). StartError if another process polls for this bot."""
+    try:
+        services = assemble(settings)
+    except DatabaseError as error:
+        raise StartError(f"the journal's database cannot be opened: {error}") from None
+    application = build_application(settings, services)
     if settings.webhook_url:
-        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-                                webhook_url=settings.webhook_url, secret_token=webhook_secret(settings),
-                                allowed_updates=UPDATES)
-    else:
+        asyncio.run(_until_signalled(lambda stop: serve_webhook(application, settings, stop)))
+        return
+    bot_id = settings.telegram_bot_token.get_secret_value().partition(":")[0]
+    lock = services.journal.db.try_lock(f"poller-{bot_id}")
+    if lock is None:
+        services.journal.close()
+        raise StartError(ANOTHER_POLLER.format(lock=f"poller-{bot_id}", where=services.journal.db.where))
+    try:
+        application.bot_data.polling_forever = True
         application.run_polling(allowed_updates=UPDATES)
+    finally:
+        lock.release()
+    if application.bot_data.conflict:
+        raise StartError(application.bot_data.conflict)
+
+
+async def _until_signalled(serve) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(stop)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.services import Services
@@ -12,6 +14,10 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.background: list[asyncio.Task] = []  # loops of the running bot, cancelled at shutdown
+        self.polling_forever = False  # under run_polling, which a 409 Conflict may stop
+        self.polling_since: float | None = None  # event-loop time polling began (a 409 soon after: a newcomer)
+        self.conflict: str | None = None  # why polling stopped, if another poller or a webhook stopped it
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):

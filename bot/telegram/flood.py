@@ -88,9 +88,20 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     def __init__(self, max_retries: int = 3, overall_per_second: float = OVERALL_PER_SECOND) -> None:
         """`overall_per_second` above Telegram's 30 only to measure the bot itself against a fake Bot API."""
         self._max_retries = max_retries
+        self._per_second = overall_per_second
         self._overall = AsyncLimiter(overall_per_second, 1)
+        self._shared_by = 1
         self._chats: dict[int | str | None, _Chat] = {}
         self._forgotten_at = 0.0
+
+    def share(self, replicas: int) -> None:
+        """Telegram's overall limit is the bot's, not a process's: each of the live replicas sends its share."""
+        replicas = max(1, replicas)
+        if replicas != self._shared_by:
+            self._shared_by = replicas
+            self._overall = AsyncLimiter(self._per_second / replicas, 1)
+            logger.info("Sending at most %.1f messages a second: one of %d replicas", self._per_second / replicas,
+                        replicas)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -7,7 +7,6 @@ import asyncio
 import html
 import logging
 import re
-import sqlite3
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
@@ -16,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.answer import Answer, Decline, Reply
 from bot.conversation import LANGUAGES, understood_text
-from bot.journal import Journal
+from bot.journal import DatabaseError, Journal
 from bot.render import format_date, split_message, to_html
 from bot.route_finder import next_step
 from bot.telegram.callbacks import FeedbackButton, LanguageButton, RelatedButton, RouteStart, TopicButton
@@ -157,7 +156,7 @@ async def _recorded(journal: Journal, user_id: int, result: Answer | Decline | R
         return await asyncio.to_thread(
             journal.record_question, user_id, result.question, lang=result.lang, answered=result.answered,
             passage_ids=[hit.passage.id for hit in result.hits], topics=result.topics, **gap_fields(result))
-    except sqlite3.Error as error:
+    except DatabaseError as error:
         logger.warning("Answering without the journal: the question was not recorded (%s)", error)
         return None
 
@@ -217,7 +216,7 @@ async def on_feedback(update: Update, context: BotContext) -> None:
     try:
         await asyncio.to_thread(context.services.journal.record_feedback, button.question_id,
                                 update.effective_user.id, button.value)
-    except sqlite3.Error as error:
+    except DatabaseError as error:
         logger.warning("A rating was not recorded (%s)", error)
 
 

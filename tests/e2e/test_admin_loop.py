@@ -33,6 +33,12 @@ Sumber: https://www.npa.go.jp/english/bureau/traffic/index.html
 """
 
 
+
+def audit(journal, columns: str) -> list[tuple]:
+    """The audit trail's rows (`columns` fixed by each test)."""
+    with journal.db.transaction(5, write=False) as tx:
+        return [tuple(row) for row in tx.execute(f"SELECT {columns} FROM admin_actions ORDER BY id").fetchall()]
+
 def body(message) -> str:
     return message.get("text") or message.get("caption") or ""
 
@@ -209,7 +215,7 @@ async def test_forged_gap_buttons_from_a_worker_are_refused_and_audited(fake_api
     assert answered[0].params["text"] == text("id", "refused")
     await asyncio.sleep(0.2)
     assert bot_env.services.journal.gap(1).state is None
-    rows = bot_env.services.journal._conn().execute("SELECT action, allowed FROM admin_actions").fetchall()
+    rows = audit(bot_env.services.journal, "action, allowed")
     assert ("button ga:1:done", 0) in rows
 
 
@@ -292,7 +298,7 @@ async def test_removing_an_article_then_rolling_back(fake_api, bot_env, tmp_path
     assert "Pelatihan di BPVP" in back["text"]
     await admin.says("/rollback")
     await admin_gets(fake_api, "Tidak ada versi sebelumnya")
-    actions = [row[0] for row in services.journal._conn().execute("SELECT action FROM admin_actions")]
+    actions = [row[0] for row in audit(services.journal, "action")]
     assert {"rollback", "rollback done", "rollback refused", "hapus_artikel"} <= set(actions)
 
 
@@ -446,7 +452,7 @@ async def test_non_admins_get_the_reload_refusal(fake_api, bot_env, command):
     assert refusal["text"] == reload_refusal["text"] == text("id", "refused")
     assert (bot_env.services.kb.knowledge_dir / "ssw.md").exists()
     await asyncio.sleep(0.1)
-    rows = bot_env.services.journal._conn().execute("SELECT action, allowed FROM admin_actions").fetchall()
+    rows = audit(bot_env.services.journal, "action, allowed")
     assert (command.split()[0], 0) in rows
 
 

@@ -178,3 +178,69 @@ async def test_stop_releases_long_polls_and_pending_timeouts(fake_api):
         assert await poll == ()
         await asyncio.gather(slow, return_exceptions=True)
         assert time.monotonic() - started < 1.5
+
+
+class _Receiver:
+    """A webhook target on loopback that answers as told: a status, or after a delay."""
+
+    def __init__(self, answers):
+        self.answers, self.received = list(answers), []
+
+    async def handle(self, request):
+        from aiohttp import web
+
+        self.received.append((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        answer = self.answers.pop(0) if self.answers else 200
+        if isinstance(answer, float):
+            await asyncio.sleep(answer)
+            answer = 200
+        return web.Response(status=answer)
+
+    async def __aenter__(self):
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_post("/hook", self.handle)
+        self.runner = web.AppRunner(app, shutdown_timeout=0.1)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}/hook"
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.runner.cleanup()
+
+
+async def test_webhook_updates_are_posted_with_the_secret_and_delivered_again_until_answered(fake_api):
+    bot = Bot(fake_api.token, base_url=fake_api.base_url)
+    async with bot, _Receiver([500, 2.0]) as first, _Receiver([]) as second:
+        fake_api.deliver_webhooks([first.url, second.url], timeout=0.5, redeliver_after=0.05)
+        update = await fake_api.user(42).says("halo")  # queued: no webhook set yet
+        await asyncio.sleep(0.2)
+        assert not first.received and not second.received
+        await bot.set_webhook("https://bot.example.org/hook", secret_token="s3cret")
+        await fake_api.wait_for(lambda api: not api.pending_updates, timeout=5)
+        attempts = [(d.url, d.status) for d in fake_api.deliveries]
+        # first answers 500, second 200; the next update: first times out, then second answers
+        assert attempts == [(first.url, 500), (second.url, 200)]
+        await fake_api.user(43).says("lagi")
+        await fake_api.wait_for(lambda api: not api.pending_updates, timeout=5)
+        assert [(d.url, d.status) for d in fake_api.deliveries[2:]] == [(first.url, "timeout"), (second.url, 200)]
+        assert {secret for _, secret in first.received + second.received} == {"s3cret"}
+        assert second.received[0][0]["message"]["message_id"] == update["message_id"]
+        with pytest.raises(TelegramError, match="webhook is active"):
+            await bot.get_updates()
+        await bot.delete_webhook()
+        assert await bot.get_updates() == ()
+
+
+async def test_a_second_poller_ends_the_first_ones_wait_with_409(fake_api):
+    async with Bot(fake_api.token, base_url=fake_api.base_url) as first, \
+            Bot(fake_api.token, base_url=fake_api.base_url) as second:
+        waiting = asyncio.create_task(first.get_updates(timeout=5))
+        await fake_api.wait_for(lambda api: api.calls_to("getUpdates"))
+        await asyncio.sleep(0.05)
+        overtaking = asyncio.create_task(second.get_updates(timeout=0.3))
+        with pytest.raises(TelegramError, match="Conflict: terminated by other getUpdates request"):
+            await waiting
+        assert await overtaking == ()

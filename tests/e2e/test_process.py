@@ -1,4 +1,6 @@
-"""`python -m bot` as a real process: polls the fake Bot API, answers, and stops cleanly on SIGTERM."""
+"""`python -m bot` as a real process: polls the fake Bot API, answers, and stops cleanly on SIGTERM. It starts on a
+data folder where the test knowledge base is indexed already (a build is tested elsewhere; here it would cost
+seconds of CPU)."""
 
 import asyncio
 import os
@@ -13,8 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.model]
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def test_the_bot_process_answers_then_stops_cleanly_on_sigterm(fake_api, tmp_path):
-    data = tmp_path / "data"
+async def test_the_bot_process_answers_then_stops_cleanly_on_sigterm(fake_api, tmp_path, built_data):
+    data = built_data(tmp_path / "data")
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token, "TELEGRAM_BASE_URL": fake_api.base_url,
            "TELEGRAM_BASE_FILE_URL": fake_api.base_file_url, "BOT_DATA_DIR": str(data),
            "KNOWLEDGE_DIR": str(REPO / "tests" / "fixtures" / "kb"), "HF_HUB_OFFLINE": "1"}
@@ -38,7 +40,7 @@ async def test_the_bot_process_answers_then_stops_cleanly_on_sigterm(fake_api, t
         assert db.execute("SELECT COUNT(*) FROM questions").fetchone() == (1,)
 
 
-async def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(fake_api, tmp_path):
+async def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(fake_api, tmp_path, built_data):
     import json
     import socket
 
@@ -51,7 +53,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(fak
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token, "TELEGRAM_BASE_URL": fake_api.base_url,
-           "BOT_DATA_DIR": str(tmp_path / "data"), "KNOWLEDGE_DIR": str(REPO / "tests" / "fixtures" / "kb"),
+           "BOT_DATA_DIR": str(built_data(tmp_path / "data")), "KNOWLEDGE_DIR": str(REPO / "tests" / "fixtures" / "kb"),
            "WEBHOOK_URL": "https://bot.example.org/tg-hook", "WEBHOOK_PORT": str(port), "HF_HUB_OFFLINE": "1",
            "NO_PROXY": "127.0.0.1,localhost"}
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=REPO, env=env,

@@ -16,6 +16,7 @@ from tests.conftest import REPO, SHARED
 from tools.bench.data import SECTIONS_PER_ARTICLE
 from tools.bench.quality import HYBRID_MARGIN, HYBRID_MRR_FLOOR
 from tools.bench.run import QUICK
+from tools.postgres import available
 
 pytestmark = pytest.mark.model
 BENCHMARKS = SHARED / "benchmarks"
@@ -29,9 +30,11 @@ TABLES = {
     "4. Build and reload": {"Indexing and reloading": 1},
     "3. Throughput": {"Core:": 1, "Whole bot:": 3},  # replies/s; the flood, and the 429 storm, against calm
     "5. Memory and cold start": {"Memory of a serving process": 1, "Cold start:": 1},
+    "7. Replicas": {"Webhook replicas:": 0, "Reload:": 1},
 }
 SECTIONS = ("1. Quality", "2. Latency", "3. Throughput", "4. Build and reload", "5. Memory and cold start",
-            "6. Scale (HNSW)")
+            "6. Scale (HNSW)", "7. Replicas")
+NO_POSTGRES = available()  # why section 7 cannot run here, or None
 KB_PASSAGES = QUICK.kb_articles * SECTIONS_PER_ARTICLE
 VERDICT = re.compile(r"[✅❌] \([≤≥] ")  # as tools.report.check writes one: "12.3 ✅ (≤ 15.0)"
 
@@ -81,13 +84,15 @@ def test_the_report_is_written_and_printed_with_every_section_in_order(quick_run
     assert f"`{TUNED_MODEL}`" in report.split("\n## ")[0]  # the bot's default model is the one measured
     assert "this section failed" not in report
     skipped = [title for title, body in sections(report).items() if "Skipped" in body]
-    assert skipped == ["6. Scale (HNSW)"]
+    assert skipped == ["6. Scale (HNSW)"] + (["7. Replicas"] if NO_POSTGRES else [])
     assert "Skipped: needs --full." in sections(report)["6. Scale (HNSW)"]
 
 
 @pytest.mark.parametrize("section", TABLES)
 def test_each_table_is_whole_and_gives_a_verdict_on_each_target(quick_run, section):
     _, report, _ = quick_run
+    if section == "7. Replicas" and NO_POSTGRES:
+        pytest.skip(f"section 7 needs a PostgreSQL server: {NO_POSTGRES}")
     found = tables(sections(report)[section])
     assert [next(t for t in found if t.startswith(start)) for start in TABLES[section]] == list(found)
     for start, verdicts in TABLES[section].items():
@@ -146,3 +151,14 @@ def test_memory_is_probed_while_serving_the_whole_generated_base(quick_run):
     assert probe["passages"] == KB_PASSAGES
     assert 0 < probe["model"]["peak"] <= probe["serving"]["peak"] <= probe["reload"]["peak"]
     assert len(figures["cold_start_s"]) == QUICK.cold_runs
+
+
+def test_one_and_two_replicas_answer_every_user_and_a_reload_reaches_both(quick_run):
+    if NO_POSTGRES:
+        pytest.skip(f"section 7 needs a PostgreSQL server: {NO_POSTGRES}")
+    _, _, figures = quick_run
+    for count in (1, 2):
+        burst = figures[f"replicas:{count}"]
+        assert burst["answered"] == burst["users"] == QUICK.bot_users
+    reload = figures["replicas:reload"]
+    assert 0 < reload["publish_s"] < reload["total_s"] and reload["follow_s"] >= 0

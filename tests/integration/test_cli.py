@@ -17,7 +17,7 @@ FIXTURE_KB = str(FIXTURES / "kb")
 @pytest.fixture
 def runner(monkeypatch, tmp_path):
     """The fixture articles with a small scope file: fitting the shipped one's 1,357 examples would take most
-    of each test's time (the decline test below uses it)."""
+    of a build's time (the tests that only ask start from `built_data`, indexed with the shipped one)."""
     knowledge = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, knowledge)
     shutil.copy(FIXTURES / "scope-small.yaml", knowledge / "scope.yaml")
@@ -42,15 +42,16 @@ def test_reindex_then_ask_json(runner):
     assert "Sumber:" in payload["answer"]
 
 
-def test_ask_declines_unrelated_questions(monkeypatch):
-    monkeypatch.setenv("KNOWLEDGE_DIR", FIXTURE_KB)  # and the shipped scope model
-    result = CliRunner().invoke(cli, ["ask", "--json", "resep nasi goreng enak"])
+def test_ask_declines_unrelated_questions(runner, built_data, tmp_path):
+    built_data(tmp_path / "data")  # indexed already, from the fixture articles and the shipped scope model
+    result = runner.invoke(cli, ["ask", "--json", "resep nasi goreng enak"])
     payload = json.loads(result.output.strip().splitlines()[-1])
     assert payload["answered"] is False
     assert "Maaf" in payload["answer"]
 
 
-def test_no_token_explains_and_falls_back_to_the_console_chat(runner):
+def test_no_token_explains_and_falls_back_to_the_console_chat(runner, built_data, tmp_path):
+    built_data(tmp_path / "data")
     result = runner.invoke(cli, [], input="SSW boleh bawa keluarga?\n/keluar\n")
     assert result.exit_code == 0, result.output
     assert "@BotFather" in result.output

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.database import DatabaseError
 from bot.journal import Journal, Stats
 
 ALICE = 987654321  # distinctive, so finding it in the database bytes means it was stored
@@ -15,9 +16,11 @@ BOB = 123456789
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def journal(tmp_path: Path):
-    journal = Journal.open(tmp_path / "data")
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal(request, tmp_path: Path):
+    """The same tests on both databases: SQLite in the data folder, and a real PostgreSQL server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    journal = Journal.open(tmp_path / "data", url=url)
     yield journal
     journal.close()
 
@@ -28,8 +31,8 @@ def ask(journal: Journal, user_id: int, *, answered: bool = True, topics=("visa"
 
 
 def rows(journal: Journal, table: str) -> list[tuple]:
-    with closing(sqlite3.connect(journal.path)) as conn:
-        return conn.execute(f"SELECT * FROM {table}").fetchall()  # table names are fixed in these tests
+    with journal.db.transaction(5, write=False) as tx:  # table names are fixed in these tests
+        return [tuple(row) for row in tx.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()]
 
 
 def database_bytes(data_dir: Path) -> bytes:
@@ -183,13 +186,14 @@ def test_eight_threads_at_once_lose_nothing(journal):
     assert len(rows(journal, "feedback")) == 200
 
 
-def test_a_locked_database_fails_a_question_write_within_a_second_and_counts_it(journal):
+def test_a_locked_database_fails_a_question_write_within_a_second_and_counts_it(tmp_path):
     """F4: each write waited 10 s for a lock (an operator's sqlite3 shell, a backup) before failing."""
+    journal = Journal.open(tmp_path / "data")
     ask(journal, ALICE)
     with closing(sqlite3.connect(journal.path)) as holder:
         holder.execute("BEGIN IMMEDIATE")
         start = time.perf_counter()
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(DatabaseError, match="locked"):
             ask(journal, BOB)
         assert time.perf_counter() - start < 3.0
         holder.rollback()
@@ -221,7 +225,7 @@ def test_a_key_given_by_the_deployment_is_used_and_none_is_written(tmp_path):
     """F10: journal.key beside the journal let anyone with a copy of the folder undo every pseudonym."""
     key = bytes(range(32))
     journal = Journal.open(tmp_path / "data", key=key)
-    assert journal.pseudonym(ALICE) == Journal(tmp_path / "x", key).pseudonym(ALICE)
+    assert journal.pseudonym(ALICE) == Journal(journal.db, key).pseudonym(ALICE)
     assert not (tmp_path / "data" / "journal.key").exists()
     journal.close()
 
@@ -255,3 +259,108 @@ def test_retention_also_deletes_old_refused_admin_attempts(journal):
     journal.record_admin_action(ALICE, "reload", at=NOW - timedelta(days=400))  # an admin's own: kept
     journal.purge_questions_older_than(180, now=NOW)
     assert [(row[2], row[4]) for row in rows(journal, "admin_actions")] == [("/stats", 0), ("reload", 1)]
+
+
+OLD_SCHEMA = """
+CREATE TABLE questions (id INTEGER PRIMARY KEY, pseudonym TEXT NOT NULL, asked_at TEXT NOT NULL, lang TEXT NOT NULL,
+    question TEXT NOT NULL, answered INTEGER NOT NULL, passage_ids TEXT NOT NULL, topics TEXT NOT NULL);
+CREATE INDEX questions_pseudonym ON questions (pseudonym);
+CREATE INDEX questions_asked_at ON questions (asked_at);
+CREATE TABLE feedback (question_id INTEGER NOT NULL REFERENCES questions (id), pseudonym TEXT NOT NULL,
+    value INTEGER NOT NULL CHECK (value IN (-1, 1)), at TEXT NOT NULL, PRIMARY KEY (question_id, pseudonym));
+CREATE INDEX feedback_pseudonym ON feedback (pseudonym);
+CREATE TABLE admin_actions (id INTEGER PRIMARY KEY, pseudonym TEXT NOT NULL, action TEXT NOT NULL,
+    detail TEXT NOT NULL, allowed INTEGER NOT NULL, at TEXT NOT NULL);
+"""
+
+
+def test_a_journal_written_before_schema_versions_is_migrated_in_place(tmp_path):
+    """The journal as the bot wrote it before PostgreSQL (no schema_version): its rows stay, new tables are added."""
+    from bot.schema import MIGRATIONS
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "journal.key").write_bytes(bytes(range(32)))
+    old = Journal(None, bytes(range(32)))  # only for its pseudonyms
+    with closing(sqlite3.connect(data / "journal.sqlite3")) as conn:
+        conn.executescript(OLD_SCHEMA)
+        conn.execute("INSERT INTO questions VALUES (7, ?, '2025-06-01T12:00:00.000000+00:00', 'id', 'gaji?', 1,"
+                     " '[]', '[\"gaji\"]')", (old.pseudonym(ALICE),))
+        conn.execute("INSERT INTO feedback VALUES (7, ?, 1, '2025-06-01T12:00:01.000000+00:00')", (old.pseudonym(ALICE),))
+        conn.commit()
+    journal = Journal.open(data)
+    assert journal.stats() == Stats(1, 1, 1, 0, 1, 0, (("gaji", 1),), None)
+    assert journal.db.migrate() == len(MIGRATIONS)
+    assert ask(journal, BOB) == 8  # ids go on from the old rows
+    assert journal.forget_user(ALICE) == 2
+    journal.close()
+    Journal.open(data).close()  # opening again changes nothing
+    with closing(sqlite3.connect(data / "journal.sqlite3")) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+        assert conn.execute("SELECT COUNT(*) FROM questions").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_database_newer_than_the_code_is_refused(request, tmp_path, database):
+    url = request.getfixturevalue("postgres_url") if database == "postgres" else None
+    Journal.open(tmp_path / "data", url=url).close()
+    journal = Journal.open(tmp_path / "data", url=url)
+    with journal.db.transaction(5) as tx:
+        tx.execute("UPDATE schema_version SET version = version + 1")
+    journal.close()
+    with pytest.raises(DatabaseError, match="newer than this code"):
+        Journal.open(tmp_path / "data", url=url)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_journal_refuses_a_key_other_than_the_one_it_was_written_with(request, tmp_path, database):
+    """Pseudonyms of two keys cannot be matched: /hapus would miss the rows one replica wrote with the other key."""
+    url = request.getfixturevalue("postgres_url") if database == "postgres" else None
+    Journal.open(tmp_path / "data", key=bytes(range(32)), url=url).close()
+    with pytest.raises(ValueError, match="another key"):
+        Journal.open(tmp_path / "data", key=bytes(32), url=url)
+    Journal.open(tmp_path / "data", key=bytes(range(32)), url=url).close()
+
+
+def test_replicas_migrating_one_postgres_database_at_once_apply_each_step_once(postgres_url, tmp_path):
+    from bot.schema import MIGRATIONS
+
+    key = bytes(range(32))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        journals = list(pool.map(lambda n: Journal.open(tmp_path / f"r{n}", key=key, url=postgres_url), range(4)))
+    with journals[0].db.transaction(5, write=False) as tx:
+        assert tx.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+    for journal in journals:
+        journal.close()
+
+
+def test_a_lost_postgres_connection_fails_one_write_and_the_next_reconnects(postgres_url, tmp_path):
+    """A restarted or failed-over server: the journal must not stay broken until the bot restarts."""
+    import psycopg
+
+    journal = Journal.open(tmp_path / "data", url=postgres_url)
+    ask(journal, ALICE)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    with pytest.raises(DatabaseError):
+        ask(journal, BOB)
+    assert journal.failed_writes == 1
+    ask(journal, BOB)
+    assert journal.stats().questions == 2
+    journal.close()
+
+
+def test_postgres_stores_no_raw_user_id(postgres_url, tmp_path):
+    import psycopg
+
+    journal = Journal.open(tmp_path / "data", url=postgres_url)
+    question_id = ask(journal, ALICE)
+    journal.record_feedback(question_id, ALICE, 1)
+    journal.record_admin_action(ALICE, "/reload", "12 articles", allowed=False)
+    with psycopg.connect(postgres_url) as conn:
+        dumped = " ".join(str(row) for table in ("questions", "feedback", "admin_actions")
+                          for row in conn.execute(f"SELECT * FROM {table}").fetchall())
+    assert "Berapa gaji" in dumped and str(ALICE) not in dumped and journal.pseudonym(ALICE) in dumped
+    assert not (tmp_path / "data" / "journal.sqlite3").exists()
+    journal.close()

@@ -8,15 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.journal import ADMIN_LOOP_COLUMNS, SCHEMA, Journal
+from bot.journal import Journal
+from bot.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ADMIN, OTHER_ADMIN, WORKER = 1001, 1002, 555
 
 
-@pytest.fixture
-def journal(tmp_path):
-    journal = Journal.open(tmp_path / "data")
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal(request, tmp_path):
+    """The same tests on both databases: SQLite in the data folder, and a real PostgreSQL server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    journal = Journal.open(tmp_path / "data", url=url)
     yield journal
     journal.close()
 
@@ -33,14 +36,14 @@ def test_an_older_journal_gains_the_new_columns_and_keeps_its_rows(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     with closing(sqlite3.connect(data / "journal.sqlite3")) as conn:
-        conn.executescript(SCHEMA)
+        conn.executescript(MIGRATIONS[0][1].replace("{id}", "INTEGER PRIMARY KEY"))  # a journal before #17
         conn.execute("INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics)"
                      " VALUES ('x', ?, 'id', 'lama', 1, '[\"p9\"]', '[]')", (NOW.isoformat(),))
         conn.commit()
     journal = Journal.open(data)
     with closing(sqlite3.connect(journal.path)) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(questions)")}
-        assert {name for name, _ in ADMIN_LOOP_COLUMNS} <= columns
+        assert {"reason", "best_passage", "best_coverage", "articles"} <= columns
         assert conn.execute("SELECT question, reason, articles FROM questions").fetchall() == [("lama", None, None)]
     with closing(sqlite3.connect(journal.path)) as conn:  # declined before the step: shown, reason unrecorded
         conn.execute("INSERT INTO questions (pseudonym, asked_at, lang, question, answered, passage_ids, topics)"

@@ -17,6 +17,7 @@ from embeddings.encoder import BUNDLED_MODEL, Encoder, load_encoder
 from embeddings.snapshot import Snapshot
 from tools.bench.data import SentencePool, placeholder_articles, snapshot_from_passages
 from tools.irdata import REPO
+from tools.postgres import available
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ BENCHMARK = Need(lambda run: run.pool is not None,
                  "the tydiqa-id benchmark, from which corpora and questions are generated")
 KNOWLEDGE_BASE = Need(lambda run: run.kb is not None, "the generated knowledge base of section 4")
 FULL_RUN = Need(lambda run: run.full, "--full")
+POSTGRES = Need(lambda run: available() is None, "a PostgreSQL server to start (apt-get install postgresql)")
 
 
 def ms(seconds: float) -> float:

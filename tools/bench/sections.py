@@ -20,8 +20,8 @@ from bot.query_lane import MAX_BATCH
 from embeddings.dense import APPROXIMATE_FROM, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_NEIGHBOURS
 from embeddings.encoder import usable_cores
 from embeddings.snapshot import CANDIDATES, DENSE_WEIGHT, TOP_K
-from tools.bench import build, latency, memory, quality, scale, throughput
-from tools.bench.run import BENCHMARK, FULL_RUN, KNOWLEDGE_BASE, Need, Run, stopwatch
+from tools.bench import build, latency, memory, quality, replicas, scale, throughput
+from tools.bench.run import BENCHMARK, FULL_RUN, KNOWLEDGE_BASE, POSTGRES, Need, Run, stopwatch
 from tools.report import Section
 
 log = logging.getLogger("bench")
@@ -42,6 +42,7 @@ SECTIONS = (
     Plan("3. Throughput", throughput.measure, (KNOWLEDGE_BASE,)),
     Plan("5. Memory and cold start", memory.measure, (KNOWLEDGE_BASE,)),
     Plan("6. Scale (HNSW)", scale.measure, (FULL_RUN, BENCHMARK)),
+    Plan("7. Replicas", replicas.measure, (KNOWLEDGE_BASE, POSTGRES)),  # last: its /reload edits the knowledge base
 )
 
 

@@ -80,9 +80,9 @@ async def running_bot(run: Run, generated: GeneratedKB) -> AsyncIterator[Users]:
         settings = load_settings(telegram_bot_token=api.token, telegram_base_url=api.base_url,
                                  telegram_base_file_url=api.base_file_url, bot_admin_ids=str(ADMIN),
                                  knowledge_dir=generated.folder, bot_data_dir=generated.data_dir,
-                                 embedding_model=run.model)
+                                 embedding_model=run.model, telegram_messages_per_second=CAPACITY_PER_SECOND)
         services = assemble(settings, kb=generated.kb, query_encoder=lambda: run.lane_encoder)
-        async with running(build_application(settings, services, overall_per_second=CAPACITY_PER_SECOND)):
+        async with running(build_application(settings, services)):
             yield Users(api)
 
 
