@@ -27,10 +27,14 @@ Key = tuple[int, int]  # (chat id, user id)
 
 def understood_text(result: Answer | Decline | Reply) -> str:
     """A question as the pipeline understood it (typed words plus what it carried over), to be the context of
-    the next: "kalau kaigo?" after "syarat SSW?" is remembered as "kalau kaigo? ssw syarat", so a third turn,
-    "terus biayanya?", still knows the subject. A message of several questions is remembered by its last."""
+    the next: "kalau kaigo?" after "syarat SSW?" is remembered as "kalau kaigo ssw syarat?", so a third turn,
+    "terus biayanya?", still knows the subject. The carried words stay inside the question's clause: a clause
+    of its own would read as a story told beside the question (bot/followup.py). A message of several
+    questions is remembered by its last."""
     last = result.parts[-1] if isinstance(result, Reply) else result
-    return " ".join([last.question, *last.carried])
+    question = last.question.rstrip()
+    asked = question.rstrip("?!")
+    return " ".join([asked, *last.carried]) + question[len(asked):]
 
 
 @dataclass

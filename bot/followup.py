@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.question import is_question
 from knowledge.glossary import matched_groups, normalise_informal
 from knowledge.text import tokenize
 
@@ -27,12 +28,16 @@ KINDS = {"programme": PROGRAMMES, "field": FIELDS, "thing": THINGS, "topic": TOP
 """Glossary concepts (by the first name of their group) that a follow-up may inherit, by kind: what a question
 is about (a programme, a field, a thing such as a test or an office) and what it asks about it (a topic)."""
 SUBJECT_KINDS = ("programme", "field", "thing")
+ROUTE_KINDS = ("programme", "thing")
+"""A follow-up naming one of these names a new route or body ("kalo di lpk swasta?" after a BPVP question): it
+replaces both kinds of the question before. A field alone ("kalo kaigo?") keeps the programme."""
 
-# Opening words of a message that leans on the one before ("kalau kaigo?", "terus biayanya?", "itu resmi?").
-_POINTS_BACK = re.compile(
-    r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|itu|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
-    r"|and for|and under|what if|same for)\b|\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b",
-    re.IGNORECASE)
+# Opening words of a message that leans on the one before ("kalau kaigo?", "terus biayanya?"), and the words
+# that point at the subject before ("itu resmi?", "is that accepted instead of the JLPT?").
+_OPENS_ON_IT = re.compile(
+    r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
+    r"|and for|and under|what if|same for)\b", re.IGNORECASE)
+_POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,32 +66,65 @@ def _named_by_kind(text: str) -> dict[str, dict[str, list[str]]]:
     return {kind: {head: found[head] for head in heads if head in found} for kind, heads in KINDS.items()}
 
 
+# Words that only qualify a subject ("bidang perikanan", "the nursing care one", "SSW workers", "lpk swasta"):
+# they ask nothing of their own, so "what about the nursing care one?" still asks the age limit asked before.
+_QUALIFIERS = frozenset("""
+    bidang sektor jalur program pekerja orang swasta negeri
+    field sector route programme program one ones worker workers people job jobs under
+""".split())
+
+
 def _asks_something_of_its_own(text: str) -> bool:
-    """Whether words beyond the glossary's subjects remain ("how often", "resmi"): then only the subject is
-    missing, not what is asked about it."""
+    """Whether words beyond the glossary's subjects and their qualifiers remain ("how often", "bayar"): then
+    only the subject is missing, not what is asked about it."""
     normalised = _normalised(text)
     named = {token for _, terms in matched_groups(normalised) for term in terms for token in tokenize(term)}
-    return bool(set(tokenize(normalised)) - named)
+    return bool(set(tokenize(normalised)) - named - _QUALIFIERS)
+
+
+_CLAUSE_END = re.compile(r"(?<=[.?!,;])\s+")
+
+
+def _what_was_asked(previous: str) -> str:
+    """The question clauses of the message before, and the concepts its other clauses name, without the story
+    around them: "aku lulusan smk kesehatan" told with a question about kaigo would pull a question about
+    restaurants towards nursing routes, but "a test called JFT-Basic, what is it?" is about JFT-Basic. Only the
+    subjects: a topic told in passing ("minta dp dulu sebelum tes") is not what was asked."""
+    clauses = [clause for clause in _CLAUSE_END.split(previous) if clause.strip()]
+    if not any(is_question(clause) for clause in clauses):
+        return previous
+    kept = [clause if is_question(clause) else " ".join(term for kind in SUBJECT_KINDS
+                                                         for terms in _named_by_kind(clause)[kind].values()
+                                                         for term in terms)
+            for clause in clauses]
+    return " ".join(" ".join(kept).split())
 
 
 def understand(question: str, previous: str | None) -> Understood:
     """The question as meant after `previous`. It leans on it when it names no subject of its own (programme,
     field or thing), or opens by pointing back. Then it is searched together with `previous`, minus the
     concepts of the kinds it names itself ("kalau kaigo?" after "syarat SSW perhotelan?" drops the hotel
-    field, keeps SSW and the requirements), and minus the topic when it asks something of its own. A
+    field, keeps SSW and the requirements; a programme or body replaces both, ROUTE_KINDS; nothing is replaced
+    in a question that points at the subject before), minus the topic when it asks something of its own, and
+    minus the story told around the question before. A
     question that stands alone is left as it is. One that only names no subject is `tentative`: "resep nasi
     goreng" after a question about SSW is a new question, which the pipeline tells by its own words' scope."""
     if not previous:
         return Understood(question)
     own = _named_by_kind(question)
-    points_back = bool(_POINTS_BACK.search(_normalised(question).strip()))
+    normalised = _normalised(question).strip()
+    points_at_it = bool(_POINTS_AT_IT.search(normalised))
+    points_back = points_at_it or bool(_OPENS_ON_IT.search(normalised))
     if not points_back and any(own[kind] for kind in SUBJECT_KINDS):
         return Understood(question)
     # "biayanya?" also points back (the cost of that), though a question with a subject of its own may say it
     tentative = not points_back and not _POSSESSIVE.search(normalise_informal(question))
+    previous = _what_was_asked(previous)
     before = _named_by_kind(previous)
-    replaced = [kind for kind in KINDS if own[kind]]
-    if not own["topic"] and _asks_something_of_its_own(question):
+    # its own subjects replace those before, unless it points at them: "is that accepted instead of the JLPT?"
+    replaced = [] if points_at_it else [
+        kind for kind in SUBJECT_KINDS if own[kind] or kind in ROUTE_KINDS and any(own[k] for k in ROUTE_KINDS)]
+    if own["topic"] or _asks_something_of_its_own(question):
         replaced.append("topic")
     context = _normalised(previous)
     for kind in replaced:

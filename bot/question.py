@@ -62,7 +62,7 @@ _JOINERS = re.compile(r"\s(?:terus|trus|trs|tapi|lalu|kemudian|sama|and|also|plu
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _is_question(clause: str) -> bool:
+def is_question(clause: str) -> bool:
     words = [word.lower() for word in _WORD.findall(clause)]
     return len(words) >= MIN_PART_WORDS and (
         "?" in clause or bool(QUESTION_WORDS.intersection(words)) or bool(_YES_NO_TAIL.search(clause.strip())))
@@ -77,13 +77,13 @@ def split_questions(text: str) -> list[str]:
         lead = text[: numbered[0].start()].strip()
         parts = [text[m.end(): following.start() if following else len(text)].strip(" ;,")
                  for m, following in zip(numbered, [*numbered[1:], None])]
-        if all(_is_question(part) or len(_WORD.findall(part)) >= MIN_PART_WORDS for part in parts):
-            return [f"{lead} {part}".strip() if lead and not _is_question(lead) else part for part in parts]
+        if all(is_question(part) or len(_WORD.findall(part)) >= MIN_PART_WORDS for part in parts):
+            return [f"{lead} {part}".strip() if lead and not is_question(lead) else part for part in parts]
     clauses = [clause for clause in re.split(r"(?<=\?)\s+", text) if clause.strip()]
     clauses = [piece for clause in clauses for piece in _split_joined(clause)]
     questions: list[str] = []
     for clause in clauses:
-        if questions and (not _is_question(clause) or not _is_question(questions[-1])):
+        if questions and (not is_question(clause) or not is_question(questions[-1])):
             questions[-1] = f"{questions[-1]} {clause}"  # a story, or a fragment: one question with its context
         else:
             questions.append(clause)
@@ -94,6 +94,6 @@ def _split_joined(clause: str) -> list[str]:
     """ "syarat ssw apa aja terus biayanya brp" -> two questions; "bedanya ssw sama magang apa" -> one."""
     for joiner in _JOINERS.finditer(clause):
         left, right = clause[: joiner.start()], clause[joiner.end():]
-        if _is_question(left) and _is_question(right) and not right.lower().startswith(("aja", "saja")):
+        if is_question(left) and is_question(right) and not right.lower().startswith(("aja", "saja")):
             return [left.strip(), *_split_joined(right.strip())]
     return [clause]

@@ -244,7 +244,13 @@ def format_table(results: Sequence[EvalResult]) -> str:
                           rows)
 
 
-def floors_toml(results: dict[str, EvalResult], dialogues: Sequence[DialogueResult], measured_on: str) -> str:
+def is_dialogue_set(path: Path) -> bool:
+    """Two-turn dialogue sets (tests/eval/dialogues*.yaml) are scored apart from single questions."""
+    return path.stem.startswith("dialogues")
+
+
+def floors_toml(results: dict[str, EvalResult], dialogues: dict[str, Sequence[DialogueResult]],
+                measured_on: str) -> str:
     """The figures as tests/eval/floors.toml, which the eval test holds every later change to."""
     lines = [f"# Measured {measured_on} with the shipped model and knowledge by `python -m tools.evaluate --floors`.",
              "# tests/eval/test_domain_eval.py lets each figure fall by max(0.03, two questions) before it fails.", ""]
@@ -254,8 +260,9 @@ def floors_toml(results: dict[str, EvalResult], dialogues: Sequence[DialogueResu
         if r.unanswerable_answered is not None:
             lines.append(f"unanswerable_answered = {r.unanswerable_answered:.3f}")
         lines.append("")
-    for r in dialogues:
-        lines += [f"[dialogues.{r.kind}]", f"hit3 = {r.hit3:.3f}", f"fact = {r.fact:.3f}", ""]
+    for name, kinds in sorted(dialogues.items()):
+        for r in kinds:
+            lines += [f"[dialogues.{name}.{r.kind}]", f"hit3 = {r.hit3:.3f}", f"fact = {r.fact:.3f}", ""]
     return "\n".join(lines)
 
 
@@ -281,10 +288,11 @@ def main(golds: tuple[Path, ...], methods: tuple[str, ...], sweep: bool, show_mi
     kb, encoder = _open_knowledge(settings)
     pipeline = Pipeline()
     if floors:
+        paths = sorted(EVAL_DIR.glob("*.yaml"))
         sets = {path.stem: evaluate(kb.snapshot, encoder, load_eval_set(path), "hybrid", pipeline)
-                for path in sorted(EVAL_DIR.glob("*.yaml")) if path.stem != "dialogues"}
-        follow_ups = evaluate_dialogues(kb.snapshot, encoder, load_dialogues(EVAL_DIR / "dialogues.yaml"),
-                                        pipeline=pipeline)
+                for path in paths if not is_dialogue_set(path)}
+        follow_ups = {path.stem: evaluate_dialogues(kb.snapshot, encoder, load_dialogues(path), pipeline=pipeline)
+                      for path in paths if is_dialogue_set(path)}
         floors.write_text(floors_toml(sets, follow_ups, date.today().isoformat()), encoding="utf-8")
         click.echo(f"wrote {floors}")
         return

@@ -83,11 +83,13 @@ def test_a_route_finder_in_progress_is_kept_like_a_question():
 
 def test_the_understood_question_is_remembered_so_a_third_turn_keeps_the_subject():
     first = Decline("kalau kaigo?", "id", "coverage", "", (), (), (), carried=("ssw", "syarat"))
-    assert understood_text(first) == "kalau kaigo? ssw syarat"
+    assert understood_text(first) == "kalau kaigo ssw syarat?"  # one clause: not a story beside the question
     several = Reply("syarat SSW? terus biayanya?", "id", (Decline("syarat SSW?", "id", "coverage", "", (), (), ()),
                                                          Decline("terus biayanya?", "id", "coverage", "", (), (), (),
                                                                  carried=("ssw",))), ())
-    assert understood_text(several) == "terus biayanya? ssw"
+    assert understood_text(several) == "terus biayanya ssw?"
+    assert understood_text(Decline("kalau magang", "id", "coverage", "", (), (), (), carried=("syarat",))) \
+        == "kalau magang syarat"
 
 
 def test_the_frame_language_is_the_choice_else_what_the_worker_wrote_else_indonesian():

@@ -58,6 +58,38 @@ def test_a_follow_up_is_searched_with_the_question_before_it_minus_what_it_repla
     assert stands_alone.text == "gaji kaigo ssw brp kak?" and not stands_alone.leans_back
 
 
+def test_a_follow_up_naming_a_route_or_body_replaces_the_one_before_and_a_field_keeps_it():
+    """ "kalo di lpk swasta?" after a BPVP question is about LPK alone; "kalau kaigo?" stays with SSW."""
+    bpvp_to_lpk = understand("kalo di lpk swasta?", "pelatihan bahasa jepang di bpvp gratis kah? brp bulan")
+    assert "bpvp" not in bpvp_to_lpk.text and "bpvp" not in bpvp_to_lpk.carried
+    assert "pelatihan" in bpvp_to_lpk.carried and "bulan" in bpvp_to_lpk.text
+    kaigo = understand("kalau kaigo?", "syarat ssw perhotelan apa aja?")
+    assert "ssw" in kaigo.carried and "perhotelan" not in kaigo.text
+
+
+def test_a_follow_up_carries_the_question_before_not_the_story_told_with_it():
+    """The worker's story ("aku lulusan smk kesehatan") belonged to the first question; its subjects stay."""
+    restaurant = understand("kalo restoran gmn kak",
+                            "kak syarat tokutei ginou kaigo apa aja? aku lulusan smk kesehatan blm punya sertifikat")
+    assert "syarat" in restaurant.text and "kesehatan" not in restaurant.text and "kaigo" not in restaurant.text
+    named_in_the_story = understand("is that accepted instead of the JLPT?",
+                                    "I heard there's a Japanese language test called JFT-Basic, what is it?")
+    assert "jft-basic" in named_in_the_story.text and "heard" not in named_in_the_story.text
+    told_in_passing = understand("itu resmi gak sih?", "lowongan ke jepang lewat PT di bekasi, minta dp dulu sebelum "
+                                 "tes. aman gk ya?")
+    assert "tes" not in told_in_passing.text.split()  # a topic told in passing is not what was asked
+    only_a_story = understand("itu resmi gak?", "aku ditawari kerja di pabrik jepang sama agen di bekasi")
+    assert "bekasi" in only_a_story.text  # with no question before, all of it is the context
+
+
+@pytest.mark.parametrize("question", ["what about the nursing care one?", "klo bidang kaigo?", "what about SSW workers?"])
+def test_words_that_only_qualify_a_subject_ask_nothing_of_their_own(question):
+    """ "the nursing care one" still asks the age limit asked before."""
+    understood = understand(question, "Is there an age limit for SSW farming jobs?" if question.startswith("what")
+                            else "umur maksimal ssw pertanian brp?")
+    assert "umur" in understood.carried
+
+
 @pytest.mark.parametrize(("question", "tentative"), [
     ("resep nasi goreng", True),  # names no subject and does not point back: perhaps a new question
     ("berapa lama prosesnya?", False),  # "-nya": the process of that
