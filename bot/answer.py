@@ -234,7 +234,9 @@ def _decline(
     contacts: Sequence[Passage],
     stale_before: date = date.min,
 ) -> Decline:
-    """Say where to ask instead: the contact section that fits the question; none for an unrelated question."""
+    """Say where to ask instead: the contact section that fits the question, in its language where the contacts
+    are written in it; none for an unrelated question."""
+    contacts = [p for p in contacts if articles[p.article].lang == lang] or list(contacts)
     scored = [(_sentence_score(p.indexed_text, query, idf), -i, p) for i, p in enumerate(contacts)]
     score, _, best = max(scored, key=lambda item: item[:2], default=(0.0, 0, None))
     if best is None or score == 0:

@@ -19,6 +19,7 @@ ARTICLES = {
     "ssw-hak": article("ssw-hak", "Hak pekerja SSW"),
     "magang": article("magang", "Tentang magang", ("magang",)),
     "kontak": article("kontak", "Kontak resmi", ("contacts",)),
+    "contacts-en": article("contacts-en", "Official contacts", ("contacts",), lang="en"),
 }
 
 
@@ -108,6 +109,17 @@ def test_an_unrelated_question_is_declined_with_the_topics_not_a_contact():
 def test_the_decline_points_to_the_contact_that_fits_the_question():
     result = compose_answer("saya ditipu biaya, lapor ke mana? umum", [], ARTICLES, idf, [CONTACT_GENERAL, CONTACT_FEE])
     assert result.contact_heading == "Mengadu soal biaya"
+
+
+def test_a_decline_points_to_a_contact_in_the_question_language_where_there_is_one():
+    english = passage("c3", "contacts-en", "Complaints about fees", "Report illegal fees to KP2MI. Keep the evidence.")
+    contacts = [CONTACT_FEE, CONTACT_GENERAL, english]
+    assert compose_answer("I was cheated on fees, where do I report it?", [], ARTICLES, idf, contacts).contact_heading \
+        == "Complaints about fees"
+    assert compose_answer("saya ditipu biaya, lapor ke mana?", [], ARTICLES, idf, contacts).contact_heading \
+        == "Mengadu soal biaya"
+    only_indonesian = compose_answer("I was cheated on fees, where do I report it?", [], ARTICLES, idf, [CONTACT_FEE])
+    assert only_indonesian.contact_heading == "Mengadu soal biaya"
 
 
 def test_english_question_gets_english_frame():
