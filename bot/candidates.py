@@ -3,9 +3,7 @@
 An answer leads with the sentence that states what was asked. The selector (bot/sentences.py) judges a
 sentence within its passage; here that judgement is weighed by how well its passage fits the question: its
 rank among the retrieved passages, and whether it speaks of the programme the question names (an SSW
-question is not answered from a passage only about TITP, unless it compares them); and whether the sentence
-itself names the field or thing asked about ("kalau pertanian?" is not answered by the fishery sentence of a
-passage on both).
+question is not answered from a passage only about TITP, unless it compares them).
 """
 
 from __future__ import annotations
@@ -18,17 +16,11 @@ import numpy as np
 
 from bot.followup import concepts_by_kind
 from bot.sentences import QuestionCues, SentenceSelector, sentence_features
-from embeddings.query import Phrase, names_in
 from embeddings.snapshot import Hit, Retrieved, Snapshot
-from knowledge.glossary import SYNONYMS
-from knowledge.text import tokenize
 
 RANK_WEIGHT = 3.0  # a sentence's value is its probability times its passage's fused score to this power: retrieval
 # ranks passages better than the selector, trained on Wikipedia, does (1.0 cost 0.03-0.08 of key fact per set)
 OTHER_PROGRAMME = 0.3  # ...times this when its passage speaks only of another programme than the one asked about
-OFF_SUBJECT = 0.5  # ...times this when the sentence names none of the fields and things the question names (chosen
-# on the gold and dialogue sets that are no longer blind: key fact +0.01-0.04 on seven of them, -0.01 on two)
-SUBJECT_KINDS = ("field", "thing")
 PROGRAMME_OF_TOPIC = {"ssw": "ssw", "magang": "magang", "ikusei": "ikusei shuro", "bpvp": "bpvp"}
 MEMO_PASSAGES = 20_000  # passages whose programmes are remembered: a large knowledge base's worth
 
@@ -57,21 +49,6 @@ def programmes_named(text: str) -> frozenset[str]:
     return frozenset(concepts_by_kind(text)["programme"])
 
 
-_NAMES = {group[0]: group for group in SYNONYMS}
-
-
-def subject_names(text: str) -> frozenset[Phrase]:
-    """Every name of the fields and things a question names: a sentence naming one of them is about them."""
-    named = concepts_by_kind(text)
-    return frozenset(phrase for kind in SUBJECT_KINDS for head in named[kind] for name in _NAMES[head]
-                     if (phrase := tuple(tokenize(name))))
-
-
-@lru_cache(maxsize=MEMO_PASSAGES)
-def _tokens(sentence: str) -> frozenset[str]:
-    return frozenset(tokenize(sentence))
-
-
 def _passage_programmes(hit: Hit, snapshot: Snapshot) -> frozenset[str]:
     from_topics = {PROGRAMME_OF_TOPIC[t] for t in snapshot.articles[hit.passage.article].topics if t in PROGRAMME_OF_TOPIC}
     return programmes_named(hit.passage.indexed_text) | from_topics
@@ -83,7 +60,6 @@ def candidates(retrieved: Retrieved, hits: Sequence[Hit], snapshot: Snapshot,
     query = retrieved.query
     cues = QuestionCues.of(query, snapshot.lexical.idf)
     asked = set(concepts_by_kind(query.text)["programme"])
-    subjects = subject_names(query.text)
     found: list[Candidate] = []
     for hit in hits:
         sentences, vectors = snapshot.sentences_of(hit.passage)
@@ -98,10 +74,5 @@ def candidates(retrieved: Retrieved, hits: Sequence[Hit], snapshot: Snapshot,
         programmes = _passage_programmes(hit, snapshot)
         if len(asked) == 1 and programmes and not asked & programmes:
             fit *= OTHER_PROGRAMME
-        found += [Candidate(hit, sentences, i, float(p), float(p) * fit * _subject_fit(subjects, sentence))
-                  for i, (p, sentence) in enumerate(zip(probability, sentences))]
+        found += [Candidate(hit, sentences, i, float(p), float(p) * fit) for i, p in enumerate(probability)]
     return tuple(sorted(found, key=lambda c: -c.value))
-
-
-def _subject_fit(subjects: frozenset[Phrase], sentence: str) -> float:
-    return 1.0 if not subjects or names_in(subjects, _tokens(sentence)) else OFF_SUBJECT

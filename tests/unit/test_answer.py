@@ -86,31 +86,6 @@ def test_support_from_another_programme_is_not_added():
     assert [s.title for s in result.sources] == ["Tentang SSW"]
 
 
-def test_a_sentence_naming_the_field_asked_about_outranks_one_naming_another():
-    """A passage on fisheries is found first for a farming question: its sentences, which the selector scores like
-    any other here, must not lead over the farming sentence of the passage after it."""
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from bot.candidates import candidates
-    from bot.sentences import FEATURES, SentenceSelector
-    from embeddings.query import Query
-    from embeddings.snapshot import Retrieved
-    from knowledge.text import split_sentences
-
-    fishery = passage("p5", "ssw", "Jam kerja", "Pekerja SSW perikanan di kapal bekerja menurut UU Pelaut Jepang.")
-    farming = passage("p6", "ssw-hak", "Pertanian", "Pekerja SSW pertanian bekerja menurut pedoman resmi.")
-    snapshot = SimpleNamespace(articles=ARTICLES, lexical=SimpleNamespace(idf=idf),
-                               sentences_of=lambda p: (tuple(split_sentences(p.text)), None))
-    hits = (hit(fishery, 1.0, 0.9), hit(farming, 0.9, 0.9))
-    uniform = SentenceSelector(np.zeros(len(FEATURES), dtype=np.float32), 0.0, FEATURES)
-    pool = candidates(Retrieved(Query.parse("jam kerja SSW pertanian gmn"), hits, None), hits, snapshot, uniform)
-    assert pool[0].hit.passage is farming
-    unnamed = candidates(Retrieved(Query.parse("jam kerja SSW gmn"), hits, None), hits, snapshot, uniform)
-    assert unnamed[0].hit.passage is fishery  # no field asked: the better passage leads
-
-
 def test_a_distant_second_article_is_not_cited():
     hits = [hit(SSW_STAY, 1.0, 0.9), hit(MAGANG_STAY, 0.3, 0.8)]
     result = compose_answer("berapa lama tinggal 5 tahun", hits, ARTICLES, idf)
