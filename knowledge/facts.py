@@ -19,6 +19,7 @@ import yaml
 
 from knowledge.model import Article, Problem
 from knowledge.text import split_sentences
+from knowledge.yaml_files import safe_load
 
 FACTS_FILE = "facts.yaml"
 SHIPPED_FACTS = Path(__file__).resolve().parent / "articles" / FACTS_FILE
@@ -73,7 +74,7 @@ def _fact(item: dict) -> Fact:
 def load_facts(path: Path) -> tuple[tuple[Fact, ...], tuple[Problem, ...]]:
     """The declared facts; a malformed file is one Problem, reported like a bad article."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
         facts = tuple(_fact(item) for item in data["facts"])
     except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, re.error) as error:
         return (), (Problem(path.name, "facts", f"cannot be read: {type(error).__name__}: {error}"),)

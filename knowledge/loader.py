@@ -24,6 +24,7 @@ from knowledge.facts import FACTS_FILE, SHIPPED_FACTS, load_facts
 from knowledge.model import TOPICS, Article, LoadResult, Problem, ScopeExamples
 from knowledge.routes import load_routes
 from knowledge.text import detect_language, split_sentences
+from knowledge.yaml_files import SafeLoader, safe_load
 
 
 class _AliasRefused(yaml.YAMLError):
@@ -36,7 +37,7 @@ class _FrontMatterYAML(YAMLHandler):
     upload made a 312 MB error message); no article needs one, so the events are checked before loading."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        loader = kwargs.get("Loader") or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = kwargs.setdefault("Loader", SafeLoader)
         for event in yaml.parse(fm, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
                 raise _AliasRefused(event.anchor or "")
@@ -151,7 +152,7 @@ def _own_or_shipped(path: Path, shipped: Path) -> Path:
 def load_scope_examples(path: Path) -> tuple[ScopeExamples, tuple[Problem, ...]]:
     """`in_scope` and `out_of_scope`: lists of questions, each a string or an item with a `q`."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return ScopeExamples(), (Problem(path.name, "yaml", f"cannot be read: {error}"),)
     lists = {}

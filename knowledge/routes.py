@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from knowledge.model import Problem
+from knowledge.yaml_files import safe_load
 
 ROUTES_FILE = "routes.yaml"
 SHIPPED_ROUTES = Path(__file__).resolve().parent / "articles" / ROUTES_FILE
@@ -131,7 +132,7 @@ def load_routes(folder: Path, articles: Collection[str]) -> tuple[RouteRules | N
     own = folder / ROUTES_FILE
     path = own if own.is_file() else SHIPPED_ROUTES
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return None, (Problem(path.name, "yaml", f"cannot be read: {error}"),)
     return parse_routes(path.name, data, articles if own.is_file() else None)
