@@ -106,9 +106,9 @@ def understand(question: str, previous: str | None) -> Understood:
     concepts of the kinds it names itself ("kalau kaigo?" after "syarat SSW perhotelan?" drops the hotel
     field, keeps SSW and the requirements; a programme or body replaces both, ROUTE_KINDS; nothing is replaced
     in a question that points at the subject before), minus the topic when it asks something of its own, and
-    minus the story told around the question before. A
-    question that stands alone is left as it is. One that only names no subject is `tentative`: "resep nasi
-    goreng" after a question about SSW is a new question, which the pipeline tells by its own words' scope."""
+    minus the story told around the question before (_what_was_asked). A question that stands alone is left
+    as it is. One that only names no subject is `tentative`: "resep nasi goreng" after a question about SSW is
+    a new question, which the pipeline tells by its own words' scope."""
     if not previous:
         return Understood(question)
     own = _named_by_kind(question)
