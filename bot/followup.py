@@ -93,11 +93,14 @@ def _what_was_asked(previous: str) -> str:
     clauses = [clause for clause in _CLAUSE_END.split(previous) if clause.strip()]
     if not any(is_question(clause) for clause in clauses):
         return previous
-    kept = [clause if is_question(clause) else " ".join(term for kind in SUBJECT_KINDS
-                                                         for terms in _named_by_kind(clause)[kind].values()
-                                                         for term in terms)
-            for clause in clauses]
+    kept = [clause if is_question(clause) else _subject_words(clause) for clause in clauses]
     return " ".join(" ".join(kept).split())
+
+
+def _subject_words(text: str) -> str:
+    """The words a text names its programmes, fields and things with."""
+    named = _named_by_kind(text)
+    return " ".join(term for kind in SUBJECT_KINDS for terms in named[kind].values() for term in terms)
 
 
 def understand(question: str, previous: str | None) -> Understood:
