@@ -50,7 +50,10 @@ class Query:
             for term, indonesian in indonesian_for_english(normalised):
                 names = {phrase for phrase in (tuple(tokenize(word)) for word in indonesian) if phrase}
                 for token in tokenize(term):
-                    alternatives.setdefault(token, {(token,)}).update(names)
+                    if names:
+                        alternatives.setdefault(token, {(token,)}).update(names)
+                    elif len(alternatives.get(token, ())) <= 1:
+                        alternatives.pop(token, None)  # "after" is "setelah", a stop word: a frame word too
                 translated += indonesian
         resolved: list[str] = []
         if known_forms is not None:

@@ -77,19 +77,41 @@ def _ends_sentence(line: str, boundary: re.Match[str]) -> bool:
 # Letters and digits only: "jft-basic" → "jft", "basic"; "snake_case" → "snake", "case".
 _WORD = re.compile(r"[^\W_]+")
 
-# Question-frame words of English questions; Sastrawi's list covers the Indonesian ones.
-# Chosen by hand: pronouns, articles, auxiliaries and question words ("how much does the ... cost"),
-# never content words.
-ENGLISH_STOPWORDS = frozenset("""
-    a about am an and any are as at be been being but by can could did do does doing for from
-    had has have he her his how i if in into is it its many me much my of on or our please she
-    should so
-    than that the their them then there these they this those to was we were what when where
-    which who whom whose why will with would you your
-    between until again further once here both each few more most other some such no nor not only own
-    same too very just now also get got
-    happen happens happened going way try still need needs want know tell really possible anyone
-""".split())
+# Question-frame words of English questions; Sastrawi's list covers the Indonesian ones. An English word no
+# Indonesian passage shares weighs against answering ("after", "over", "kind of action" declined questions
+# on unpaid wages), so the list is the Glasgow IR group's (as scikit-learn ships it; not imported, the bot
+# does not load scikit-learn) without the words that name our topics (back, bill, call, detail, fire, first,
+# full, interest, last, move, must, part, system) or ask something ("often"), plus what is left of English
+# contractions ("don't" -> "don") and the words of asking and of the asker's feelings, which no answer shares.
+_GLASGOW = """
+    a about above across after afterwards again against all almost alone along already also although always
+    am among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere are around as
+    at be became because become becomes becoming been before beforehand behind being below beside besides
+    between beyond both bottom but by can cannot cant co con could couldnt cry de describe do done down due
+    during each eg eight either eleven else elsewhere empty enough etc even ever every everyone everything
+    everywhere except few fifteen fifty fill find five for former formerly forty found four from front further
+    get give go had has hasnt have he hence her here hereafter hereby herein hereupon hers herself him himself
+    his how however hundred i ie if in inc indeed into is it its itself keep latter latterly least less ltd
+    made many may me meanwhile might mill mine more moreover most mostly much my myself name namely neither
+    never nevertheless next nine no nobody none noone nor not nothing now nowhere of off on once one
+    only onto or other others otherwise our ours ourselves out over own per perhaps please put rather re same
+    see seem seemed seeming seems serious several she should show side since sincere six sixty so some somehow
+    someone something sometime sometimes somewhere still such take ten than that the their them themselves
+    then thence there thereafter thereby therefore therein thereupon these they thick thin third this those
+    though three through throughout thru thus to together too top toward towards twelve twenty two un under
+    until up upon us very via was we well were what whatever when whence whenever where whereafter whereas
+    whereby wherein whereupon wherever whether which while whither who whoever whole whom whose why will with
+    within without would yet you your yours yourself yourselves
+"""
+_CONTRACTIONS = "don doesn didn isn wasn aren weren couldn wouldn shouldn won ll ve hasn haven hadn im ive dont"
+_ASKING = """
+    did does doing got just happen happens happened going way try need needs want wants wanted know tell really
+    possible ask asked asking question questions wonder wondering curious thanks thank example scenario
+    situation kind sort currently actually basically probably maybe okay ok sure says said told heard hear
+    think thought like guys thing things stuff specific sense exactly let lot lots bit idea understand
+    confused worried concerned scared afraid
+"""
+ENGLISH_STOPWORDS = frozenset(" ".join([_GLASGOW, _CONTRACTIONS, _ASKING]).split())
 
 # Chat words that carry no topic: particles (tuh, nih, sih), forms of address (kak, gan, min), clitic
 # pronouns (ku, mu), greetings (halo, assalamualaikum) and informal function words (biar = agar,

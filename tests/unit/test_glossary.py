@@ -143,3 +143,12 @@ def test_a_question_has_only_so_many_words_looked_up():
     looked_up = []
     Query.parse(" ".join(f"kata{i}x" for i in range(80)), lambda token: looked_up.append(token) or ())
     assert len(looked_up) == MAX_LOOKED_UP_WORDS
+
+
+def test_an_english_word_whose_indonesian_is_a_stop_word_is_not_a_topic():
+    """"days" is "hari", "near" is "dekat": Sastrawi drops both from Indonesian questions and passages, so the
+    English word must not count against an Indonesian passage either; "paid leave" is one concept of its own."""
+    query = Query.parse("How many days of paid leave do I get?")
+    concepts = dict(query.concepts)
+    assert "days" not in concepts
+    assert ("cuti", "bayar") in concepts["paid"] and ("cuti",) not in concepts["paid"]

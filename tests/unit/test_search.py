@@ -78,3 +78,17 @@ def test_an_unknown_word_counts_against_answering_less_than_a_missing_known_one(
     assert with_unknown.confidence == pytest.approx(known / (known + UNKNOWN_WEIGHT * idf("bingung")))
     english = search(snapshot, "who pays the flight ticket for ssw", FakeEncoder())[0]
     assert english.passage.article == "tiket" and english.confidence == pytest.approx(1.0)
+
+
+def test_an_english_question_is_covered_by_the_indonesian_passage_that_answers_it():
+    """Its frame words ("I'm not sure and a bit worried") and its everyday words ("unused", "leave", "home")
+    must not weigh against the Indonesian passage: only the topic counts."""
+    leave = article("cuti", "## Sisa cuti\n\nSisa cuti yang belum dipakai hangus dua tahun setelah diberikan, "
+                            "juga bila pekerja pulang.")
+    english = article("overview-en", "## Overview\n\nWhat kind of action can workers take? Ask your "
+                                     "company after you arrive.")
+    snapshot, _ = build_snapshot([*FILLER, leave, english], FakeEncoder())
+    hit = search(snapshot, "I'm not sure and a bit worried: can I still get my unused leave after I "
+                           "go home?", FakeEncoder(), method="lexical")[0]
+    assert hit.passage.article == "cuti"
+    assert hit.confidence == 1.0
