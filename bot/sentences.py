@@ -24,7 +24,7 @@ import numpy as np
 from embeddings.logistic import fit_logistic
 from embeddings.query import Phrase, Query, names_in
 from knowledge.glossary import normalise_informal
-from knowledge.text import ENGLISH_STOPWORDS, stem, tokenize
+from knowledge.text import ENGLISH_STOPWORDS, detect_language, stem, tokenize
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "models" / "answer-selector.json"
 
@@ -224,6 +224,8 @@ FEATURES = (
 _AT = {name: column for column, name in enumerate(FEATURES)}
 
 # Function words only: Sastrawi's stop list also drops words questions hinge on (panjang, pertama, jumlah, boleh)
+TRANSLATED = 0.5  # what an English question's word counts in near_words when a sentence has only its Indonesian
+# (a sentence of an English article that has the word itself should still lead)
 _FUNCTION_WORDS = frozenset("""
     apa siapa berapa kapan mana dimana kemana darimana bagaimana mengapa kenapa
     yang di ke dari dan atau itu ini pada dengan untuk dalam oleh adalah merupakan ialah sebagai akan telah sudah
@@ -247,6 +249,12 @@ class _Concept:
         return not self.words.isdisjoint(tokens) or names_in(self.phrases, tokens)
 
 
+def _translations(query: Query) -> dict[str, frozenset[str]]:
+    """The one-word Indonesian names of an English question's words ("leave" -> cuti, pulang): the words
+    as written are looked for in sentences, and our sentences are mostly Indonesian."""
+    return {token: frozenset(name[0] for name in names if len(name) == 1) for token, names in query.concepts}
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionCues:
     """What the features read of a question, worked out once for all the passages it is matched against."""
@@ -255,7 +263,8 @@ class QuestionCues:
     words: frozenset[str]  # as written, lower-case
     pairs: frozenset[tuple[str, str]]  # consecutive words
     concepts: tuple[_Concept, ...]
-    content: tuple[tuple[str, str, float], ...]  # each non-function word, its stem and its closeness
+    content: tuple[tuple[frozenset[str], frozenset[str], float], ...]  # each non-function word: its forms, its
+    # Indonesian forms if the question is English, and its closeness
     names: frozenset[str]  # tokens of the words it writes with a capital
 
     @classmethod
@@ -264,13 +273,16 @@ class QuestionCues:
         anchor = next((i for i, word in enumerate(words) if _unasked(word) in _ANY_QUESTION_WORD
                        or normalise_informal(word).strip() in _ANY_QUESTION_WORD), 0)
         closeness: dict[str, float] = {}
-        content: dict[str, tuple[str, str, float]] = {}
+        content: dict[str, tuple[frozenset[str], frozenset[str], float]] = {}
+        translated = _translations(query) if detect_language(query.text) == "en" else {}
         for position, word in enumerate(words):
             near = 1.0 / (1 + abs(position - anchor))  # questions copy the words beside the answer next to "siapa"
-            for token in tokenize(normalise_informal(word)):
+            tokens = tokenize(normalise_informal(word))
+            for token in tokens:
                 closeness[token] = max(closeness.get(token, 0.0), near)
             if _unasked(word) not in _FUNCTION_WORDS and (word not in content or content[word][2] < near):
-                content[word] = (word, stem(word), near)
+                indonesian = frozenset().union(*(translated.get(token, ()) for token in tokens))
+                content[word] = (frozenset({word, stem(word)}), indonesian, near)
         return cls(kind or answer_type(query.text), frozenset(words), frozenset(zip(words, words[1:])),
                    tuple(_Concept(token, frozenset(p[0] for p in names if len(p) == 1),
                                   tuple(p for p in names if len(p) > 1), idf(token), closeness.get(token, 0.0))
@@ -299,8 +311,9 @@ def sentence_features(cues: QuestionCues, sentences: Sequence[str], similarities
         present = tokens.union(words)  # a question word counts as written or by its stem
         found = _evidence(sentence, words, capitals, cues.words)
         row = rows[i]
-        row[_AT["near_words"]] = sum(near for word, root, near in cues.content
-                                     if word in present or root in present) / near_total
+        row[_AT["near_words"]] = sum(near if not forms.isdisjoint(present) else
+                                     TRANSLATED * near if not indonesian.isdisjoint(present) else 0.0
+                                     for forms, indonesian, near in cues.content) / near_total
         row[_AT["bigrams"]] = len(cues.pairs.intersection(zip(words, words[1:]))) / (len(cues.pairs) or 1)
         row[_AT["length"]] = math.log1p(len(words))
         row[_AT["names"]] = math.log1p(sum(1 for j in capitals if words[j] not in cues.words))

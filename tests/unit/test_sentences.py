@@ -149,6 +149,16 @@ def test_words_the_search_drops_still_count_for_the_sentence():
     assert column(rows, "near_words")[1] > column(rows, "near_words")[0]
 
 
+def test_an_english_questions_words_count_in_an_indonesian_sentence_less_than_as_written():
+    """Most sentences are Indonesian: "paid leave" is found as "cuti berbayar", at half weight, so that an English
+    article's sentence with the words themselves still leads."""
+    rows = features("How many days of paid leave do I get?", ["Syarat pertama: bekerja 6 bulan.",
+                                                              "Pekerja mendapat minimal 10 hari cuti berbayar.",
+                                                              "Workers get at least 10 days of paid leave."])
+    near_words = column(rows, "near_words")
+    assert near_words[0] < near_words[1] < near_words[2]
+
+
 def fitted():
     """A selector fitted on synthetic passages where the answering sentence names more of the question."""
     rng = np.random.default_rng(0)
