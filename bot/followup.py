@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.question import is_question
 from knowledge.glossary import matched_groups, normalise_informal
-from knowledge.text import tokenize
+from knowledge.text import detect_language, tokenize
 
 PROGRAMMES = ("ssw", "magang", "ikusei shuro", "g to g", "bpvp", "im japan")
 FIELDS = ("kaigo", "pertanian", "peternakan", "perikanan", "konstruksi", "restoran", "pengolahan makanan",
@@ -52,7 +52,8 @@ _POSSESSIVE = re.compile(r"\b(\w{3,}?)(?:nya|ny)\b")  # "biayanya", "umurny": th
 
 
 def _normalised(text: str) -> str:
-    return _POSSESSIVE.sub(r"\1", normalise_informal(text))
+    normalised = normalise_informal(text)
+    return normalised if detect_language(text) == "en" else _POSSESSIVE.sub(r"\1", normalised)  # not "company"
 
 
 def concepts_by_kind(text: str) -> dict[str, list[str]]:

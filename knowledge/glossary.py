@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA  # Kamus Alay, the Colloquial Indonesian Lexicon
 
-from knowledge.text import ENGLISH_STOPWORDS
+from knowledge.text import ENGLISH_STOPWORDS, detect_language
 
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ssw", "tokutei ginou", "tokutei ginō", "tokutei gino", "specified skilled worker",
@@ -73,6 +73,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("pelatihan", "kursus", "training", "course", "courses"),
     ("umur", "usia", "age"),
     ("sma", "smk", "slta", "sekolah menengah atas", "high school", "vocational high school"),  # Kamus Alay: sma = "sama"
+    ("smp", "sltp", "sekolah menengah pertama", "junior high school", "junior high"),  # Kamus Alay: smp = "sampai"
     ("ujian", "tes", "test", "exam"),
     ("daftar", "mendaftar", "register", "apply", "sign up"),
     ("resmi", "terdaftar", "legit", "official", "licensed"),
@@ -226,10 +227,11 @@ def _domain_words() -> frozenset[str]:
     return frozenset(word for group in SYNONYMS for term in group for word in term.split())
 
 
-def _standard_word(word: str) -> str:
+def _standard_word(word: str, english: bool = False) -> str:
     """Our own chat and regional spellings first; domain words and English function words as they are
-    (SO is a sending organisation, not "sok"); then the 4,000 entries of Kamus Alay (Salsabila et al.,
-    2018); "berkas2" is "berkas"."""
+    (SO is a sending organisation, not "sok"); then, in an Indonesian text, the 4,000 entries of Kamus Alay
+    (Salsabila et al., 2018), which read English as chat ("week" as "wig", "pass" as "pas"); "berkas2" is
+    "berkas"."""
     if word in INFORMAL:
         return INFORMAL[word]
     if word in REGIONAL:
@@ -238,12 +240,13 @@ def _standard_word(word: str) -> str:
         return word
     if word.endswith("2") and word[:-1].isalpha() and len(word) > 3:
         word = word[:-1]
-    return SLANG_DATA.get(word, word)
+    return word if english else SLANG_DATA.get(word, word)
 
 
 def normalise_informal(text: str) -> str:
     """Lowercase and replace chat spellings word by word (keeps everything else as written)."""
-    return _WORD.sub(lambda m: _standard_word(m.group(0)), text.lower())
+    english = detect_language(text) == "en"
+    return _WORD.sub(lambda m: _standard_word(m.group(0), english), text.lower())
 
 
 def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
@@ -285,7 +288,7 @@ ENGLISH_TO_INDONESIAN: dict[str, str] = {
     "re-entry": "izin masuk kembali", "reentry": "izin masuk kembali", "leave japan": "keluar jepang|pulang",
     "visit": "kunjungan|pulang", "vacation": "cuti|libur", "document": "dokumen", "documents": "dokumen",
     "certificate": "sertifikat", "diploma": "ijazah", "graduate": "lulusan|lulus", "graduates": "lulusan",
-    "high school": "sma|smk|slta", "vocational school": "smk", "junior high": "smp", "university": "universitas|kuliah",
+    "high school": "sma|smk|slta", "vocational school": "smk", "university": "universitas|kuliah",
     "degree": "gelar|ijazah", "education": "pendidikan", "nurse": "perawat", "nursing": "keperawatan|perawat",
     "skill": "keterampilan", "skills": "keterampilan", "skill test": "ujian keterampilan", "language": "bahasa",
     "japanese": "bahasa jepang|jepang", "level": "level|tingkat", "pass": "lulus", "passed": "lulus", "fail": "gagal|tidak lulus",

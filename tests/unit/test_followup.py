@@ -47,6 +47,12 @@ def test_a_follow_up_inherits_only_what_it_lacks(previous, question, carried):
     assert understood.text.startswith(question) and all(concept in understood.text for concept in carried)
 
 
+def test_english_words_keep_their_endings_when_carried():
+    """"-nya" ends Indonesian possessives ("biayanya"), not "company"."""
+    understood = understand("Will that be different under Ikusei Shuro?", "Can a technical intern change company?")
+    assert understood.text.endswith("change company?")
+
+
 def test_a_follow_up_is_searched_with_the_question_before_it_minus_what_it_replaces():
     """The words of the question before find its passages ("di Tokyo", "per bulan"), except the ones the
     follow-up replaces: its own field replaces the earlier field."""

@@ -134,6 +134,14 @@ def test_asking_someone_to_make_a_credential_is_asking_to_forge_it(question, rea
 
 def test_sma_is_a_school_not_chat_for_sama():
     assert "sma" in normalise_informal("lulusan SMA bisa ikut g to g?").split()
+    assert "smp" in normalise_informal("lulusan smp boleh magang?").split()  # not "sampai"
+
+
+def test_an_english_question_is_not_read_as_chat_indonesian():
+    """Kamus Alay is a list of Indonesian chat words: in English it reads "week" as "wig", "pass" as "pas"."""
+    assert normalise_informal("Do I need to pass JLPT? I work 50 hours a week") == \
+        "do i need to pass jlpt? i work 50 hours a week"
+    assert "bagaimana" in normalise_informal("gmn klo aku gk lulus?")  # chat Indonesian still is
 
 
 def test_a_question_has_only_so_many_words_looked_up():
