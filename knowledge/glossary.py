@@ -118,7 +118,7 @@ INFORMAL: dict[str, str] = {
     "ya": "", "yah": "", "deh": "", "kah": "", "tolong": "", "mohon": "", "info": "", "nanya": "",
     "tanya": "", "mau": "", "pengen": "", "pingin": "", "ingin": "", "jepun": "jepang", "jpn": "jepang",
     "jepan": "jepang", "kerjaan": "kerja", "syarat2": "syarat",
-    "pake": "pakai", "taun": "tahun", "thn": "tahun", "msh": "masih", "skrg": "sekarang", "skrng": "sekarang",
+    "pake": "pakai", "taun": "tahun", "thn": "tahun", "th": "tahun", "msh": "masih", "skrg": "sekarang", "skrng": "sekarang",
     "hrs": "harus", "kayak": "seperti", "kyk": "seperti", "cewek": "perempuan", "cewe": "perempuan",
     "cowok": "laki-laki", "cowo": "laki-laki", "dapet": "dapat", "pas": "saat", "mending": "lebih baik",
     "dimana": "", "kemana": "", "mana": "", "ciri2": "ciri", "org": "orang", "krj": "kerja", "bgt": "sekali",

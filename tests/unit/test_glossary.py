@@ -35,6 +35,7 @@ def test_terms_match_whole_words_only():
 
 def test_informal_words_are_normalised():
     assert normalise_informal("Kak, gmn cara daftar yg resmi?") == ", bagaimana cara daftar yang resmi?"
+    assert normalise_informal("magang 3 th") == "magang 3 tahun"  # Kamus Alay reads "th" as "tahu"
 
 
 def test_english_function_words_are_not_read_as_chat_indonesian():
