@@ -36,6 +36,7 @@ def test_a_message_is_split_into_the_questions_it_asks(message, questions):
     ("how much is the JFT-Basic fee", "and how often can I take it?", ("jft-basic",)),  # asks its own thing
     ("lpk di surabaya yg resmi dmn", "itu resmi gak sih? cara ngeceknya gmn", ("lpk",)),
     ("what is kaigo", "do I need nursing diploma", ("kaigo",)),
+    ("Is there an SSW level 2 for hotel work?", "and cleaning?", ("ssw",)),  # a field by its short name
     # questions that stand alone carry nothing
     ("gaji kaigo ssw brp kak?", "kalo SSW restoran syarat tesnya apa aja?", ()),
     ("magang im japan umur maksimal brp?", "ujian skill kaigo bisa di indonesia ga?", ()),
