@@ -223,9 +223,10 @@ FEATURES = (
 )
 _AT = {name: column for column, name in enumerate(FEATURES)}
 
-# Function words only: Sastrawi's stop list also drops words questions hinge on (panjang, pertama, jumlah, boleh)
 TRANSLATED = 0.5  # what an English question's word counts in near_words when a sentence has only its Indonesian
 # (a sentence of an English article that has the word itself should still lead)
+
+# Function words only: Sastrawi's stop list also drops words questions hinge on (panjang, pertama, jumlah, boleh)
 _FUNCTION_WORDS = frozenset("""
     apa siapa berapa kapan mana dimana kemana darimana bagaimana mengapa kenapa
     yang di ke dari dan atau itu ini pada dengan untuk dalam oleh adalah merupakan ialah sebagai akan telah sudah
@@ -250,8 +251,8 @@ class _Concept:
 
 
 def _translations(query: Query) -> dict[str, frozenset[str]]:
-    """The one-word Indonesian names of an English question's words ("leave" -> cuti, pulang): the words
-    as written are looked for in sentences, and our sentences are mostly Indonesian."""
+    """The one-word names of an English question's concepts, its Indonesian ones among them ("leave" -> cuti,
+    pulang): the words as written are looked for in sentences, and our sentences are mostly Indonesian."""
     return {token: frozenset(name[0] for name in names if len(name) == 1) for token, names in query.concepts}
 
 
