@@ -68,7 +68,8 @@ def answer_type(question: str) -> str:
     """What kind of answer a question asks for: the first question word decides; modal verbs or a
     trailing "ga?" make it a yes/no question; anything else asks "what"."""
     raw = [_unasked(word) for word in _WORDS.findall(question.lower())]
-    words = [normalise_informal(word).strip() or word for word in raw]  # "brp" -> "berapa", kept if dropped
+    english = detect_language(question) == "en"
+    words = [normalise_informal(word, english).strip() or word for word in raw]  # "brp" -> "berapa", kept if dropped
     for i, word in enumerate(words):
         before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
@@ -271,14 +272,15 @@ class QuestionCues:
     @classmethod
     def of(cls, query: Query, idf: Callable[[str], float], kind: str | None = None) -> QuestionCues:
         words = _WORDS.findall(query.text.lower())
+        english = detect_language(query.text) == "en"
         anchor = next((i for i, word in enumerate(words) if _unasked(word) in _ANY_QUESTION_WORD
-                       or normalise_informal(word).strip() in _ANY_QUESTION_WORD), 0)
+                       or normalise_informal(word, english).strip() in _ANY_QUESTION_WORD), 0)
         closeness: dict[str, float] = {}
         content: dict[str, tuple[frozenset[str], frozenset[str], float]] = {}
-        translated = _translations(query) if detect_language(query.text) == "en" else {}
+        translated = _translations(query) if english else {}
         for position, word in enumerate(words):
             near = 1.0 / (1 + abs(position - anchor))  # questions copy the words beside the answer next to "siapa"
-            tokens = tokenize(normalise_informal(word))
+            tokens = tokenize(normalise_informal(word, english))
             for token in tokens:
                 closeness[token] = max(closeness.get(token, 0.0), near)
             if _unasked(word) not in _FUNCTION_WORDS and (word not in content or content[word][2] < near):

@@ -74,7 +74,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("pelatihan", "kursus", "training", "course", "courses"),
     ("umur", "usia", "age"),
     ("sma", "smk", "slta", "sekolah menengah atas", "high school", "vocational high school"),  # Kamus Alay: sma = "sama"
-    ("smp", "sltp", "sekolah menengah pertama", "junior high school", "junior high"),  # Kamus Alay: smp = "sampai"
+    ("smp", "sltp", "sekolah menengah pertama", "junior high school", "junior high"),  # Kamus Alay: "sampai"
     ("ujian", "tes", "test", "exam"),
     ("daftar", "mendaftar", "register", "apply", "sign up"),
     ("resmi", "terdaftar", "legit", "official", "licensed"),
@@ -119,7 +119,8 @@ INFORMAL: dict[str, str] = {
     "ya": "", "yah": "", "deh": "", "kah": "", "tolong": "", "mohon": "", "info": "", "nanya": "",
     "tanya": "", "mau": "", "pengen": "", "pingin": "", "ingin": "", "jepun": "jepang", "jpn": "jepang",
     "jepan": "jepang", "kerjaan": "kerja", "syarat2": "syarat",
-    "pake": "pakai", "taun": "tahun", "thn": "tahun", "th": "tahun", "msh": "masih", "skrg": "sekarang", "skrng": "sekarang",
+    "pake": "pakai", "taun": "tahun", "thn": "tahun", "th": "tahun", "msh": "masih", "skrg": "sekarang",
+    "skrng": "sekarang",
     "hrs": "harus", "kayak": "seperti", "kyk": "seperti", "cewek": "perempuan", "cewe": "perempuan",
     "cowok": "laki-laki", "cowo": "laki-laki", "dapet": "dapat", "pas": "saat", "mending": "lebih baik",
     "dimana": "", "kemana": "", "mana": "", "ciri2": "ciri", "org": "orang", "krj": "kerja", "bgt": "sekali",
@@ -244,9 +245,11 @@ def _standard_word(word: str, english: bool = False) -> str:
     return word if english else SLANG_DATA.get(word, word)
 
 
-def normalise_informal(text: str) -> str:
-    """Lowercase and replace chat spellings word by word (keeps everything else as written)."""
-    english = detect_language(text) == "en"
+def normalise_informal(text: str, english: bool | None = None) -> str:
+    """Lowercase and replace chat spellings word by word (keeps everything else as written). `english`: whether
+    the text is English, when the caller knows it better than the text does (one word of a question)."""
+    if english is None:
+        english = detect_language(text) == "en"
     return _WORD.sub(lambda m: _standard_word(m.group(0), english), text.lower())
 
 

@@ -159,6 +159,12 @@ def test_an_english_questions_words_count_in_an_indonesian_sentence_less_than_as
     assert near_words[0] < near_words[1] < near_words[2]
 
 
+def test_an_english_questions_words_are_not_read_as_chat_one_by_one():
+    """Each word of an English question is English: Kamus Alay would make "week" "wig" and lose its closeness."""
+    cues = QuestionCues.of(Query.parse("How many hours a week can I work?"), lambda token: 1.0)
+    assert next(c for c in cues.concepts if c.token == "week").closeness > 0
+
+
 def fitted():
     """A selector fitted on synthetic passages where the answering sentence names more of the question."""
     rng = np.random.default_rng(0)
