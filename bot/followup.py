@@ -52,8 +52,9 @@ _POSSESSIVE = re.compile(r"\b(\w{3,}?)(?:nya|ny)\b")  # "biayanya", "umurny": th
 
 
 def _normalised(text: str) -> str:
-    normalised = normalise_informal(text)
-    return normalised if detect_language(text) == "en" else _POSSESSIVE.sub(r"\1", normalised)  # not "company"
+    english = detect_language(text) == "en"
+    normalised = normalise_informal(text, english)
+    return normalised if english else _POSSESSIVE.sub(r"\1", normalised)  # "-nya" ends "biayanya", not "company"
 
 
 def concepts_by_kind(text: str) -> dict[str, list[str]]:
