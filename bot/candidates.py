@@ -54,6 +54,18 @@ def _passage_programmes(hit: Hit, snapshot: Snapshot) -> frozenset[str]:
     return programmes_named(hit.passage.indexed_text) | from_topics
 
 
+def passage_features(cues: QuestionCues, hit: Hit, retrieved: Retrieved,
+                     snapshot: Snapshot) -> tuple[tuple[str, ...], np.ndarray]:
+    """A passage's sentences and what the selector reads of each: one function for serving and for training
+    (tools/answer_sentences.py), so the model is fitted on exactly what it is later shown."""
+    sentences, vectors = snapshot.sentences_of(hit.passage)
+    if vectors is None or retrieved.vector is None:
+        similarity = np.zeros(len(sentences), dtype=np.float32)
+    else:
+        similarity = vectors.astype(np.float32) @ retrieved.vector
+    return tuple(sentences), sentence_features(cues, sentences, similarity)
+
+
 def candidates(retrieved: Retrieved, hits: Sequence[Hit], snapshot: Snapshot,
                selector: SentenceSelector) -> tuple[Candidate, ...]:
     """Every sentence of the given hits, best first."""
@@ -62,14 +74,10 @@ def candidates(retrieved: Retrieved, hits: Sequence[Hit], snapshot: Snapshot,
     asked = set(concepts_by_kind(query.text)["programme"])
     found: list[Candidate] = []
     for hit in hits:
-        sentences, vectors = snapshot.sentences_of(hit.passage)
+        sentences, features = passage_features(cues, hit, retrieved, snapshot)
         if not sentences:
             continue
-        if vectors is None or retrieved.vector is None:
-            similarity = np.zeros(len(sentences), dtype=np.float32)
-        else:
-            similarity = vectors.astype(np.float32) @ retrieved.vector
-        probability = selector.score(sentence_features(cues, sentences, similarity))
+        probability = selector.score(features)
         fit = max(hit.score, 0.0) ** RANK_WEIGHT
         programmes = _passage_programmes(hit, snapshot)
         if len(asked) == 1 and programmes and not asked & programmes:

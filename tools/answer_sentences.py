@@ -1,11 +1,14 @@
-"""Answer-sentence benchmark (#14): given the gold passage, does the chosen sentence hold the answer?
+"""Labelled answer sentences (#14): which sentence of a passage holds what the question asks.
 
-Retrieval metrics stop at the passage; the reply quotes sentences of it. A labelled example is a question,
-the sentences of its gold passage (split as the bot splits them) and which of them contain a gold answer
-string. A method chooses one sentence; its score is the share of questions whose chosen sentence contains an
-answer. Methods: the first sentence, the sentence sharing the most IDF-weighted question words (what
-bot/answer.py ranked by before), a random one (seeded), and the trained selector (bot/sentences.py).
-Both the selector's training (tools/train_selector.py) and the benchmark report call this module.
+A labelled example is a question, the sentences of one passage (split as the bot splits them) and which of
+them contain an answer string. Two sources: our gold sets (`gold_examples`: each passage the bot would read
+for a question, labelled by the question's key facts), on which the selector is trained, and the benchmarks
+tydiqa-id and facqa-id (`build_examples`: the gold passage, labelled by the answer strings), on which the
+benchmark report scores it. A method chooses one sentence; its score is the share of questions whose chosen
+sentence contains an answer. Methods: the first sentence, the sentence sharing the most IDF-weighted
+question words (what bot/answer.py ranked by before), a random one (seeded), and the trained selector
+(bot/sentences.py). Both the selector's training (tools/train_selector.py) and the benchmark report call this
+module.
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.candidates import passage_features
+from bot.decision import Policy, decide
+from bot.pipeline import Asked
 from bot.sentences import FEATURES, QuestionCues, SentenceSelector, sentence_features
 from embeddings.encoder import Encoder
+from embeddings.snapshot import Snapshot
 from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
 from knowledge.text import split_sentences, tokenize
+from tools.evaluate import EvalSet
 from tools.irdata import Benchmark, load_benchmark
 from tools.report import Table
 
@@ -72,6 +80,27 @@ def build_examples(bench: Benchmark, splits: Sequence[str], encoder: Encoder) ->
         examples[split].append(Example(question.text, cues.kind, tuple(sentences),
                                        answer_labels(sentences, question.answers),
                                        sentence_features(cues, sentences, similarities)))
+    return examples
+
+
+def gold_examples(snapshot: Snapshot, gold: EvalSet, asked: Sequence[Asked],
+                  policy: Policy = Policy()) -> list[Example]:
+    """Examples as the bot meets them: for each answerable question of a gold set that the bot answers, one per
+    passage its decision keeps (the passages bot/candidates.py reads), the sentences labelled by the question's
+    key facts. `asked` is the set searched (tools.evaluate.search), its first questions in order. Only the first
+    question of a message counts: the key fact is written for it."""
+    examples = []
+    for question, searched in zip(gold.questions, asked):
+        found = searched.retrieved[0]
+        decision = decide(found, policy)
+        if not decision.answers:
+            continue
+        cues = QuestionCues.of(found.query, snapshot.lexical.idf)
+        for hit in decision.confident:
+            sentences, features = passage_features(cues, hit, found, snapshot)
+            if sentences:
+                examples.append(Example(question.text, cues.kind, sentences, answer_labels(sentences, question.facts),
+                                        features))
     return examples
 
 

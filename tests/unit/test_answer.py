@@ -71,7 +71,8 @@ def test_the_answer_leads_with_the_sentence_that_holds_an_amount_when_asked_for_
 
 
 def test_a_close_second_article_adds_a_second_numbered_source():
-    hits = [hit(SSW_STAY, 1.0, 0.9), hit(SSW_RENEWAL, 0.9, 0.8)]
+    hits = [hit(SSW_STAY, 1.0, 0.9), hit(SSW_RENEWAL, 1.0, 0.8)]  # as close as can be: how close is enough, the
+    # selector's weights say
     result = compose_answer("berapa lama tinggal 5 tahun", hits, ARTICLES, idf)
     assert sorted(s.number for s in result.sources) == [1, 2]
     by_number = {s.number: s.title for s in result.sources}

@@ -80,3 +80,58 @@ def test_the_benchmark_report_gets_both_benchmarks_with_the_shipped_selector(ben
     table = benchmark_answer_sentences(root, FakeEncoder())
     assert [row[:3] for row in table.rows] == [(name, "test", 2) for name in BENCHMARKS]
     assert table.columns[-1] == "selector (ours)" and all(0 <= row[-1] <= 1 for row in table.rows)
+
+
+# --- our gold sets: the passages the bot reads, labelled by key facts -------------------------------------------
+
+FIXTURE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+
+
+@pytest.fixture(scope="module")
+def fixture_snapshot():
+    from datetime import date
+
+    from embeddings.build import build_snapshot
+    from knowledge.loader import load_articles
+
+    return build_snapshot(load_articles(FIXTURE_KB, today=date(2026, 12, 4)).articles, FakeEncoder())[0]
+
+
+def _gold(*questions):
+    from tools.evaluate import EvalSet, GoldQuestion
+
+    return EvalSet(tuple(GoldQuestion(text, ("magang",), facts) for text, facts in questions), ())
+
+
+def test_gold_examples_label_the_sentences_of_each_passage_the_bot_reads_by_the_key_fact(fixture_snapshot):
+    from tools.answer_sentences import gold_examples
+    from tools.evaluate import search
+
+    gold = _gold(("berapa tahun lama magang TITP?", ("5 tahun",)), ("resep nasi goreng enak gimana", ("bawang",)))
+    asked, _ = search(fixture_snapshot, FakeEncoder(), gold)
+    examples = gold_examples(fixture_snapshot, gold, asked)
+    assert examples and {e.question for e in examples} == {"berapa tahun lama magang TITP?"}  # declined: no example
+    assert all(e.kind == "amount" and e.features.shape == (len(e.sentences), len(FEATURES)) for e in examples)
+    labelled = [s for e in examples for s, label in zip(e.sentences, e.labels) if label]
+    assert any("paling lama 5 tahun" in s for s in labelled) and all("5 tahun" in s.lower() for s in labelled)
+    assert len(labelled) < sum(len(e.sentences) for e in examples)
+
+
+def test_training_scores_each_regularisation_on_each_set_left_out_and_fits_the_best_on_all(fixture_snapshot):
+    from tools.answer_sentences import gold_examples
+    from tools.evaluate import search
+    from tools.train_selector import REGULARISATIONS, GoldSet, choose
+
+    sets = []
+    for name, questions in (("a", [("berapa tahun lama magang TITP?", ("5 tahun",))]),
+                            ("b", [("syarat umum ikut magang apa?", ("sehat jasmani",))])):
+        gold = _gold(*questions)
+        asked, seconds = search(fixture_snapshot, FakeEncoder(), gold)
+        sets.append(GoldSet(name, gold, asked, seconds, gold_examples(fixture_snapshot, gold, asked)))
+    chosen, selector, tried = choose(fixture_snapshot, sets)
+    assert [c for c, _ in tried] == list(REGULARISATIONS) and all(len(held) == 2 for _, held in tried)
+    assert chosen in REGULARISATIONS and selector.features == FEATURES
+    best = max(tried, key=lambda item: np.mean(item[1]))
+    assert np.mean(best[1]) == max(np.mean(held) for _, held in tried)
+    examples = [e for s in sets for e in s.examples if e.labels.any()]
+    assert accuracy(examples, choices(examples, "selector", selector)) == 1.0  # it learnt what it was shown
