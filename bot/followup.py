@@ -38,6 +38,27 @@ _OPENS_ON_IT = re.compile(
     r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
     r"|and for|and under|what if|same for)\b", re.IGNORECASE)
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
+_TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb"})
+
+
+STANDS_ALONE_WORDS = 4
+"""Words of its own (tokens, stop words aside) from which a chat message that neither names a subject nor
+points back is taken as a new question: in the five dialogue sets every follow-up of that sort had at most three ("in
+Tokyo?", "what's the interest rate?"), and most new questions four or more ("btw cara bikin paspor gmn?")."""
+
+
+def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str]]]) -> bool:
+    """Whether a pointing word ("itu", "that") points at the question before. Indonesian "itu" after a subject
+    the question names itself marks that subject as the topic ("BPVP itu apa?" asks what BPVP is); English
+    "that" after it need not ("is the agent who told him that a scammer?")."""
+    for pointer in _POINTS_AT_IT.finditer(normalised):
+        before = normalised[:pointer.start()]
+        if pointer.group().lower() in _TOPIC_MARKERS and any(
+                re.search(rf"(?<!\w){re.escape(term)}(?!\w)", before, re.IGNORECASE)
+                for kind in SUBJECT_KINDS for terms in own[kind].values() for term in terms):
+            continue
+        return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +126,7 @@ def _subject_words(text: str) -> str:
     return " ".join(term for kind in SUBJECT_KINDS for terms in named[kind].values() for term in terms)
 
 
-def understand(question: str, previous: str | None) -> Understood:
+def understand(question: str, previous: str | None, new_turn: bool = True) -> Understood:
     """The question as meant after `previous`. It leans on it when it names no subject of its own (programme,
     field or thing), or opens by pointing back. Then it is searched together with `previous`, minus the
     concepts of the kinds it names itself ("kalau kaigo?" after "syarat SSW perhotelan?" drops the hotel
@@ -113,17 +134,20 @@ def understand(question: str, previous: str | None) -> Understood:
     in a question that points at the subject before), minus the topic when it asks something of its own, and
     minus the story told around the question before (_what_was_asked). A question that stands alone is left
     as it is. One that only names no subject is `tentative`: "resep nasi goreng" after a question about SSW is
-    a new question, which the pipeline tells by its own words' scope."""
+    a new question, which the pipeline tells by its own words' scope; so is a new turn (`new_turn`: `previous`
+    is the chat's message before, not an earlier part of the same message) that says enough of its own."""
     if not previous:
         return Understood(question)
     own = _named_by_kind(question)
     normalised = _normalised(question).strip()
-    points_at_it = bool(_POINTS_AT_IT.search(normalised))
+    points_at_it = _points_at_subject_before(normalised, own)
     points_back = points_at_it or bool(_OPENS_ON_IT.search(normalised))
     if not points_back and any(own[kind] for kind in SUBJECT_KINDS):
         return Understood(question)
     # "biayanya?" also points back (the cost of that), though a question with a subject of its own may say it
     tentative = not points_back and not _POSSESSIVE.search(normalise_informal(question))
+    if tentative and new_turn and len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS:
+        return Understood(question)  # "Do Japanese employers have to pay for my flight to Japan?" says it all
     previous = _what_was_asked(previous)
     before = _named_by_kind(previous)
     # its own subjects replace those before, unless it points at them: "is that accepted instead of the JLPT?"

@@ -67,7 +67,7 @@ class Pipeline:
         understood, alone_wanted = [], []
         for questions, before in zip(parts, previous or [None] * len(messages)):
             for index, question in enumerate(questions):
-                meant = understand(question, before)
+                meant = understand(question, before, new_turn=index == 0)
                 understood.append(meant)
                 # the chat's question before is a guess; within one message, the parts vouch for each other
                 alone_wanted.append(question if meant.tentative and index == 0 else None)

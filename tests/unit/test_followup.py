@@ -106,3 +106,31 @@ def test_words_that_only_qualify_a_subject_ask_nothing_of_their_own(question):
 def test_a_follow_up_that_only_names_no_subject_is_tentative(question, tentative):
     understood = understand(question, "SSW boleh bawa keluarga?")
     assert understood.leans_back and understood.tentative == tentative
+
+
+@pytest.mark.parametrize(("question", "leans_back"), [
+    ("Do Japanese employers have to pay for my flight to Japan?", False),  # says enough of its own
+    ("btw cara bikin paspor buat kerja di luar negri gmn?", False),
+    ("in Tokyo?", True),  # a few words of its own: it means the question before
+    ("what's the interest rate?", True),
+])
+def test_a_new_turn_that_names_no_subject_but_says_enough_stands_alone(question, leans_back):
+    assert understand(question, "Is the SSW restaurant skills test hard?").leans_back == leans_back
+
+
+def test_within_one_message_a_part_leans_on_the_part_before_however_long():
+    """"siskop2mi itu apa? wajib daftar gk sblm brgkt kerja ke luar negri?": the second part asks about the first."""
+    part = "wajib daftar gk sblm brgkt kerja ke luar negri?"
+    assert understand(part, "siskop2mi itu apa?", new_turn=False).leans_back
+    assert not understand(part, "siskop2mi itu apa?").leans_back
+
+
+@pytest.mark.parametrize(("question", "leans_back"), [
+    ("btw kak, BPVP itu apa sih?", False),  # "itu" after its own subject marks the topic
+    ("oh iya, BP2MI sama KP2MI itu beda apa?", False),
+    ("itu LPK resmi gk?", True),  # "itu" first: that one, the one before
+    ("is that accepted instead of the JLPT?", True),
+    ("so is the agent who told him that a scammer?", True),  # English "that" after a subject still points
+])
+def test_itu_after_a_subject_of_its_own_marks_the_topic_and_does_not_point_back(question, leans_back):
+    assert understand(question, "syarat SSW pertanian apa aja?").leans_back == leans_back
