@@ -144,8 +144,10 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     points_back = points_at_it or bool(_OPENS_ON_IT.search(normalised))
     if not points_back and any(own[kind] for kind in SUBJECT_KINDS):
         return Understood(question)
-    # "biayanya?" also points back (the cost of that), though a question with a subject of its own may say it
-    tentative = not points_back and not _POSSESSIVE.search(normalise_informal(question))
+    # "biayanya?" also points back (the cost of that), though a question with a subject of its own may say it;
+    # in English, "company?" does not
+    possessive = detect_language(question) != "en" and _POSSESSIVE.search(normalise_informal(question))
+    tentative = not points_back and not possessive
     if tentative and new_turn and len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS:
         return Understood(question)  # "Do Japanese employers have to pay for my flight to Japan?" says it all
     previous = _what_was_asked(previous)
