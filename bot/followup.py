@@ -40,11 +40,11 @@ _OPENS_ON_IT = re.compile(
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb"})
 
-
 STANDS_ALONE_WORDS = 4
 """Words of its own (tokens, stop words aside) from which a chat message that neither names a subject nor
-points back is taken as a new question: in the five dialogue sets every follow-up of that sort had at most three ("in
-Tokyo?", "what's the interest rate?"), and most new questions four or more ("btw cara bikin paspor gmn?")."""
+points back is taken as a new question: in the five dialogue sets every follow-up of that sort had at most
+three ("in Tokyo?", "what's the interest rate?"), and most new questions four or more ("btw cara bikin paspor
+gmn?")."""
 
 
 def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str]]]) -> bool:

@@ -25,9 +25,9 @@ from bot.decision import Policy, decide
 from bot.pipeline import Asked
 from bot.sentences import FEATURES, QuestionCues, SentenceSelector, sentence_features
 from embeddings.encoder import Encoder
-from embeddings.snapshot import Snapshot
 from embeddings.lexical import LexicalIndex
 from embeddings.query import Query
+from embeddings.snapshot import Snapshot
 from knowledge.text import split_sentences, tokenize
 from tools.evaluate import EvalSet
 from tools.irdata import Benchmark, load_benchmark
