@@ -166,9 +166,14 @@ def benchmark_answer_sentences(benchmarks: Path, encoder: Encoder, selector: Sen
                                splits: Sequence[str] = ("test",)) -> Table:
     """The answer-sentence table for the benchmark report: both benchmarks' `splits`, all four methods,
     with the shipped selector unless one is given."""
-    selector = selector or SentenceSelector.load()
+    return answer_sentence_table(benchmark_examples(benchmarks, encoder, splits), selector or SentenceSelector.load())
+
+
+def benchmark_examples(benchmarks: Path, encoder: Encoder,
+                       splits: Sequence[str] = ("test",)) -> dict[tuple[str, str], list[Example]]:
+    """Both benchmarks' labelled examples, by (benchmark, split)."""
     examples = {}
     for name in BENCHMARKS:
         built = build_examples(load_benchmark(benchmarks / name), splits, encoder)
         examples.update({(name, split): built[split] for split in splits})
-    return answer_sentence_table(examples, selector)
+    return examples

@@ -29,10 +29,10 @@ import numpy as np
 from bot.pipeline import Asked, Pipeline
 from bot.sentences import FEATURES, SentenceSelector
 from embeddings.snapshot import Snapshot
-from tools.answer_sentences import (BENCHMARKS, Example, answer_sentence_table, answer_type_table, build_examples,
-                                    gold_examples)
+from tools.answer_sentences import (BENCHMARKS, Example, answer_sentence_table, answer_type_table,
+                                    benchmark_examples, gold_examples)
 from tools.evaluate import EVAL_DIR, EvalSet, load_eval_set, score, search
-from tools.irdata import DEFAULT_BENCHMARKS, load_benchmark
+from tools.irdata import DEFAULT_BENCHMARKS
 from tools.report import markdown_table
 
 TRAIN_SETS = ("questions", "fourth", "fifth", "sixth", "holdout", "fresh", "seventh", "gaps", "real", "eighth")
@@ -136,10 +136,7 @@ def main(names: tuple[str, ...], benchmarks: Path, out: Path) -> None:
         click.echo(f"{name}: {len(sets[-1].examples)} passages", err=True)
     shipped = [s.key_fact(snapshot, SentenceSelector.load(out)) for s in sets] if out.exists() else []
     chosen, selector, tried = choose(snapshot, sets)
-    scored = {}
-    if (benchmarks / BENCHMARKS[0]).is_dir():
-        for name in BENCHMARKS:
-            scored[(name, "test")] = build_examples(load_benchmark(benchmarks / name), ("test",), encoder)["test"]
+    scored = benchmark_examples(benchmarks, encoder) if (benchmarks / BENCHMARKS[0]).is_dir() else {}
     out.parent.mkdir(parents=True, exist_ok=True)
     selector.save(out)
     out.with_suffix(".md").write_text(report(sets, chosen, selector, tried, shipped, scored, out), encoding="utf-8")
