@@ -38,9 +38,10 @@ class FakeEncoder:
         return vectors
 
 
-def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None, policy=None):
+def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None, policy=None, selector=None):
     """The pipeline's decide, choose and compose steps on hand-made hits. The snapshot is read only for its
-    articles, its IDF, its contact passages and its passages' sentences (without embeddings here)."""
+    articles, its IDF, its contact passages and its passages' sentences (without embeddings here). `selector`:
+    the shipped answer-sentence model unless a test needs one that does not move when that model is refitted."""
     from types import SimpleNamespace
 
     from bot.answer import compose
@@ -55,7 +56,7 @@ def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None
                                sentences_of=lambda passage: (tuple(split_sentences(passage.text)), None))
     found = Retrieved(Query.parse(question), tuple(hits), in_domain)
     decision = decide(found, policy)
-    pool = candidates(found, decision.confident, snapshot, shipped_selector()) if decision.answers else ()
+    pool = candidates(found, decision.confident, snapshot, selector or shipped_selector()) if decision.answers else ()
     return compose(found, decision, pool, snapshot)
 
 
