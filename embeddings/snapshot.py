@@ -175,6 +175,14 @@ class Snapshot:
         ]
 
 
+def quoted_value(token: str, names: frozenset[Phrase]) -> bool:
+    """A number the worker quotes ("umur 35", "lembur 90 jam", "udah 2 thn") is a value of their situation, not
+    a topic: a passage that happens to hold the same number ("batas usia 35 atau 40 tahun" of SSW) is no better
+    an answer for it. A number that is part of a name the glossary knows ("ssw 2") is a topic, as is a code
+    written with letters ("N4")."""
+    return token.isdigit() and names == {(token,)}
+
+
 def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], idf: Callable[[str], float],
                   size: int) -> np.ndarray:
     """BM25 summed over the question's concepts, all names of a concept scored as one term.
@@ -186,7 +194,9 @@ def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], idf: Callab
     A name of several words weighs what its rarest word weighs and saturates as its least used word.
     """
     total = np.zeros(size, dtype=np.float32)
-    for _, names in query.concepts:
+    for token, names in query.concepts:
+        if quoted_value(token, names):
+            continue
         weights, saturations = [], []
         for name in names:
             if all(token in per_token for token in name):
@@ -216,7 +226,7 @@ def _weighted_concepts(query: Query, lexical: LexicalIndex) -> list[tuple[frozen
     weighted = []
     for token, names in query.concepts:
         indexed = [name for name in names if all(word in lexical for word in name)]
-        if any(char.isdigit() for char in token) and not indexed:
+        if quoted_value(token, names) or any(char.isdigit() for char in token) and not indexed:
             continue
         weight = (min(max(lexical.idf(word) for word in name) for name in indexed) if indexed
                   else UNKNOWN_WEIGHT * lexical.idf(token))

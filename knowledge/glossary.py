@@ -17,6 +17,13 @@ from knowledge.text import ENGLISH_STOPWORDS, detect_language
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ssw", "tokutei ginou", "tokutei ginō", "tokutei gino", "specified skilled worker",
      "pekerja berketerampilan spesifik", "tenaga kerja berketerampilan spesifik", "特定技能"),
+    # its two levels: workers number them ("ssw 2", "tokutei ginou 2go"), the articles write "SSW (ii)"; as a
+    # phrase, the "2" is part of a name and not a number the worker quotes (embeddings/snapshot.py)
+    ("ssw (ii)", "ssw ii", "ssw 2", "ssw2", "ssw tipe 2", "ssw type 2", "tokutei ginou 2", "tokutei ginō (ii)",
+     "tokutei ginou ii", "tokutei gino 2", "tokutei ginou 2go", "tokutei ginou 2 go", "specified skilled worker (ii)",
+     "特定技能2号"),
+    ("ssw (i)", "ssw 1", "ssw1", "ssw tipe 1", "ssw type 1", "tokutei ginou 1", "tokutei ginō (i)", "tokutei gino 1",
+     "tokutei ginou 1go", "tokutei ginou 1 go", "specified skilled worker (i)", "特定技能1号"),
     ("magang", "pemagangan", "titp", "technical intern training", "ginou jisshuu", "ginō jisshū",
      "gino jisshu", "ginou jisshu", "jisshusei", "jisshūsei", "intern", "internship", "trainee", "技能実習"),
     ("ikusei shuro", "ikusei shūrō", "ikusei shuuro", "ikusei", "育成就労", "employment for skill development"),

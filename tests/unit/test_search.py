@@ -45,9 +45,30 @@ def test_chat_particles_and_quoted_values_do_not_count_against_answering():
     assert chatty.passage.article == plain.passage.article == "tinggi-badan"
     assert chatty.confidence == plain.confidence == 1.0
     known_number = search(snapshot, "tinggi badan minimal 160 atau 155", FakeEncoder())[0]
-    assert known_number.confidence == 1.0  # 160 is in the passage and counts; 155 is a value, not a topic
+    assert known_number.confidence == 1.0  # 160 is in the passage, 155 is not: both are values, not topics
     elsewhere = search(snapshot, "tinggi badan minimal magang 160 cm di korea", FakeEncoder())[0]
     assert elsewhere.confidence < 1.0  # an unknown word still counts against answering
+
+
+def test_a_number_the_worker_quotes_does_not_pick_the_passage_that_happens_to_hold_it():
+    """"umur 35 masih bisa magang?" asks about magang's age limit, not about SSW, whose passage cites 35."""
+    magang = article("umur-magang", "## Umur magang\n\nUmur maksimal magang tidak ditetapkan Jepang.")
+    ssw = Article("umur-ssw", "umur ssw", "## Umur SSW\n\nSitus LPK menulis batas umur SSW 35 atau 40 tahun.",
+                  ("https://example.org/ssw",), date(2026, 11, 1), "id", ("ssw",))
+    snapshot, _ = build_snapshot([*FILLER, magang, ssw], FakeEncoder())
+    hits = search(snapshot, "umur 35 masih bisa magang gk?", FakeEncoder(), method="lexical")
+    assert hits[0].passage.article == "umur-magang" and hits[0].confidence == 1.0
+
+
+def test_a_numbered_programme_level_is_a_topic_not_a_quoted_number():
+    """Workers write "ssw 2", the articles "SSW (ii)": the glossary joins them, so the 2 is not a value."""
+    level_two = Article("ssw-dua", "ssw dua", "## Keluarga\n\nPekerja SSW (ii) boleh membawa keluarga.",
+                        ("https://example.org/ssw2",), date(2026, 11, 1), "id", ("ssw",))
+    level_one = Article("ssw-satu", "ssw satu", "## Keluarga\n\nPekerja SSW (i) tidak boleh membawa keluarga.",
+                        ("https://example.org/ssw1",), date(2026, 11, 1), "id", ("ssw",))
+    snapshot, _ = build_snapshot([*FILLER, level_one, level_two], FakeEncoder())
+    hits = search(snapshot, "ssw 2 boleh bawa keluarga?", FakeEncoder(), method="lexical")
+    assert hits[0].passage.article == "ssw-dua"
 
 
 def test_a_titles_table_of_contents_does_not_make_every_section_an_answer():
