@@ -59,9 +59,13 @@ test voucher, so these count with a fake, not with a purchase."""
 SAFETY_FRAMING = (
     "lapor", "melapor", "laporkan", "report", "ciri", "ciri-ciri", "tanda", "kenali", "cek", "mengecek", "hindari",
     "avoid", "spot", "penipuan", "tipu", "ditipu", "scam", "waspada", "bahaya", "hukuman", "sanksi", "penalty",
+    # asking whether an offer is genuine ("jual visa kerja jalur cepat, asli gk tuh?", as normalised)
+    "asli tidak", "asli atau", "apakah asli", "keaslian", "legit", "is it real", "is this real", "real or fake",
+    "penipu", "hoax", "hoaks",
 )
-"""A fake or bought document is a request to cheat; a fake recruiter, or how to spot or report a fake
-document or an offer of a bribe, is exactly what a worker staying safe asks about."""
+"""A fake or bought document is a request to cheat; a fake recruiter, how to spot or report a fake document
+or an offer of a bribe, or whether an offer seen online is genuine, is exactly what a worker staying safe asks
+about."""
 
 
 def safety_reason(text: str) -> str | None:
