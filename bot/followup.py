@@ -38,7 +38,8 @@ _OPENS_ON_IT = re.compile(
     r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
     r"|and for|and under|what if|same for)\b", re.IGNORECASE)
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
-_TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb"})
+_TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})
+_ENGLISH_PRONOUN = "it"  # refers to the last thing named, a topic too ("renew my passport, it expires soon")
 
 STANDS_ALONE_WORDS = 4
 """Words of its own (tokens, stop words aside) from which a chat message that neither names a subject nor
@@ -49,13 +50,15 @@ gmn?")."""
 
 def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str]]]) -> bool:
     """Whether a pointing word ("itu", "that") points at the question before. Indonesian "itu" after a subject
-    the question names itself marks that subject as the topic ("BPVP itu apa?" asks what BPVP is); English
-    "that" after it need not ("is the agent who told him that a scammer?")."""
+    the question names itself marks that subject as the topic ("BPVP itu apa?" asks what BPVP is), as English
+    "it" refers to it or to a topic it names ("I passed JFT-Basic, is it enough?", "renew my passport, it
+    expires soon"); English "that" after it need not ("is the agent who told him that a scammer?")."""
     for pointer in _POINTS_AT_IT.finditer(normalised):
         before = normalised[:pointer.start()]
-        if pointer.group().lower() in _TOPIC_MARKERS and any(
-                re.search(rf"(?<!\w){re.escape(term)}(?!\w)", before, re.IGNORECASE)
-                for kind in SUBJECT_KINDS for terms in own[kind].values() for term in terms):
+        word = pointer.group().lower()
+        kinds = (*SUBJECT_KINDS, "topic") if word == _ENGLISH_PRONOUN else SUBJECT_KINDS
+        if word in _TOPIC_MARKERS and any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", before, re.IGNORECASE)
+                                          for kind in kinds for terms in own[kind].values() for term in terms):
             continue
         return True
     return False

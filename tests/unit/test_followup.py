@@ -132,6 +132,11 @@ def test_within_one_message_a_part_leans_on_the_part_before_however_long():
     ("itu LPK resmi gk?", True),  # "itu" first: that one, the one before
     ("is that accepted instead of the JLPT?", True),
     ("so is the agent who told him that a scammer?", True),  # English "that" after a subject still points
+    ("where is indonesian embassy in tokyo? i need to renew my passport, it expire next year", False),  # "it"
+    # refers to the passport it names
+    ("I passed JFT-Basic last month, is it enough?", False),
+    ("is it same for magang?", True),  # "it" before anything of its own: the one before
+    ("how much is it?", True),
 ])
 def test_itu_after_a_subject_of_its_own_marks_the_topic_and_does_not_point_back(question, leans_back):
     assert understand(question, "syarat SSW pertanian apa aja?").leans_back == leans_back
