@@ -389,6 +389,22 @@ ENGLISH_TO_INDONESIAN: dict[str, str] = {
     "marriage": "menikah|pernikahan", "study": "belajar", "learn": "belajar", "teacher": "guru|pengajar",
     "class": "kelas", "online": "online|daring", "worth": "sepadan|layak", "safe": "aman", "dangerous": "berbahaya",
     "heat": "panas", "cold": "dingin", "winter": "musim dingin", "snow": "salju", "dormitory fee": "biaya asrama",
+    # everyday words of the older sets' and the scope examples' English questions that had no entry (counted on
+    # those, never on the newer sets): "first" is "pertama", a frame word as it is in Indonesian
+    "first": "pertama", "second": "kedua", "carry": "membawa|bawa", "always": "selalu", "all the time": "selalu",
+    "usually": "biasanya", "normal": "biasa|normal", "true": "benar", "early": "lebih awal|dini",
+    "later": "nanti|kemudian", "lose": "hilang|kehilangan", "closed": "tutup|bangkrut", "closes": "tutup|bangkrut",
+    "moved": "pindah", "prepare": "siapkan|persiapan", "preparation": "persiapan", "file": "ajukan|mengajukan",
+    "paperwork": "dokumen|berkas", "supposed to": "seharusnya|wajib", "replace": "ganti|mengganti",
+    "allow": "boleh|izin", "require": "wajib|syarat", "requirements": "syarat|persyaratan", "arrive": "tiba|datang",
+    "buy": "beli|membeli", "owe": "utang", "debt": "utang", "bill": "tagihan", "meals": "makan",
+    "speak": "bahasa|berbicara", "speaks": "bahasa", "letter": "surat", "using": "pakai|menggunakan",
+    "lump sum": "sekaligus|dattai ichijikin", "roughly": "kira-kira|sekitar", "approximately": "sekitar|kira-kira",
+    "better": "lebih baik", "open": "buka|membuka", "system": "sistem", "national": "nasional",
+    "candidate": "kandidat|calon", "candidates": "kandidat|calon", "migrant": "migran", "small": "kecil",
+    "big": "besar", "directly": "langsung", "suddenly": "tiba-tiba", "disappeared": "hilang|kabur",
+    "hit": "memukul|kekerasan", "abusive": "kekerasan", "violence": "kekerasan", "shouting": "membentak|kekerasan",
+    "harassment": "pelecehan|kekerasan", "take": "ambil|mengambil", "taking": "ambil|mengambil",
 }
 
 
