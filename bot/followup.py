@@ -129,6 +129,16 @@ def _subject_words(text: str) -> str:
     return " ".join(term for kind in SUBJECT_KINDS for terms in named[kind].values() for term in terms)
 
 
+_ASKED_ABOUT = r"(?:for|under|untuk|buat|bagi)\s+(?:the\s+|an?\s+|yang\s+|yg\s+)?"
+
+
+def _asked_about(normalised: str, terms: list[str]) -> bool:
+    """Whether a subject is what a pointing follow-up now asks about: "same for SSW?", "different under Ikusei
+    Shuro?", "berlaku juga untuk magang?"."""
+    return any(re.search(rf"(?<!\w){_ASKED_ABOUT}{re.escape(term)}(?!\w)", normalised, re.IGNORECASE)
+               for term in terms)
+
+
 def understand(question: str, previous: str | None, new_turn: bool = True) -> Understood:
     """The question as meant after `previous`. It leans on it when it names no subject of its own (programme,
     field or thing), or opens by pointing back. Then it is searched together with `previous`, minus the
@@ -155,9 +165,12 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
         return Understood(question)  # "Do Japanese employers have to pay for my flight to Japan?" says it all
     previous = _what_was_asked(previous)
     before = _named_by_kind(previous)
-    # its own subjects replace those before, unless it points at them: "is that accepted instead of the JLPT?"
-    replaced = [] if points_at_it else [
-        kind for kind in SUBJECT_KINDS if own[kind] or kind in ROUTE_KINDS and any(own[k] for k in ROUTE_KINDS)]
+    # its own subjects replace those before, unless it points at them ("is that accepted instead of the JLPT?")
+    # without naming them as what it now asks about ("is it the same for SSW?")
+    mine = own if not points_at_it else {kind: {head: terms for head, terms in own[kind].items()
+                                                if _asked_about(normalised, terms)} for kind in KINDS}
+    replaced = [kind for kind in SUBJECT_KINDS
+                if mine[kind] or kind in ROUTE_KINDS and any(mine[k] for k in ROUTE_KINDS)]
     if own["topic"] or _asks_something_of_its_own(question):
         replaced.append("topic")
     context = _normalised(previous)

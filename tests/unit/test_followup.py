@@ -74,6 +74,17 @@ def test_a_follow_up_naming_a_route_or_body_replaces_the_one_before_and_a_field_
     assert "ssw" in kaigo.carried and "perhotelan" not in kaigo.text
 
 
+def test_a_follow_up_pointing_back_replaces_the_subject_it_now_asks_about():
+    """ "is it the same for SSW?" asks the question before about SSW; "instead of the JLPT" names no new subject."""
+    same_for = understand("is it same for SSW?", "for TITP intern, who pay the flight ticket to Japan?")
+    assert same_for.leans_back and "magang" not in same_for.carried and "titp" not in same_for.text.lower()
+    assert "ticket" in same_for.text
+    under = understand("Will that be different under Ikusei Shuro?", "can a technical intern change company?")
+    assert "intern" not in under.text.split("?", 1)[1]
+    instead = understand("is that accepted instead of the JLPT?", "a test called JFT-Basic, what is it?")
+    assert "jft-basic" in instead.carried
+
+
 def test_a_follow_up_carries_the_question_before_not_the_story_told_with_it():
     """The worker's story ("aku lulusan smk kesehatan") belonged to the first question; its subjects stay."""
     restaurant = understand("kalo restoran gmn kak",
