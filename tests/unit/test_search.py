@@ -60,6 +60,16 @@ def test_a_number_the_worker_quotes_does_not_pick_the_passage_that_happens_to_ho
     assert hits[0].passage.article == "umur-magang" and hits[0].confidence == 1.0
 
 
+def test_a_year_is_a_topic_not_a_quoted_number():
+    """"berangkat 2027 ikut ikusei atau magang?": the rules of 2027 are asked about, not any passage on magang."""
+    ikusei = article("ikusei", "## Mulai kapan\n\nSistem baru pengganti magang berlaku mulai April 2027.")
+    today = article("sistem-magang", "## Sistem\n\nSistem magang sekarang diatur undang-undang magang.")
+    snapshot, _ = build_snapshot([*FILLER, ikusei, today], FakeEncoder())
+    hits = {hit.passage.article: hit for hit in search(snapshot, "magang 2027 ikut sistem apa?", FakeEncoder(),
+                                                       method="lexical")}
+    assert hits["ikusei"].confidence == 1.0 > hits["sistem-magang"].confidence
+
+
 def test_a_numbered_programme_level_is_a_topic_not_a_quoted_number():
     """Workers write "ssw 2", the articles "SSW (ii)": the glossary joins them, so the 2 is not a value."""
     level_two = Article("ssw-dua", "ssw dua", "## Keluarga\n\nPekerja SSW (ii) boleh membawa keluarga.",
