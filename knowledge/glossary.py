@@ -396,15 +396,15 @@ ENGLISH_TO_INDONESIAN: dict[str, str] = {
     "later": "nanti|kemudian", "lose": "hilang|kehilangan", "closed": "tutup|bangkrut", "closes": "tutup|bangkrut",
     "moved": "pindah", "prepare": "siapkan|persiapan", "preparation": "persiapan", "file": "ajukan|mengajukan",
     "paperwork": "dokumen|berkas", "supposed to": "seharusnya|wajib", "replace": "ganti|mengganti",
-    "allow": "boleh|izin", "require": "wajib|syarat", "requirements": "syarat|persyaratan", "arrive": "tiba|datang",
-    "buy": "beli|membeli", "owe": "utang", "debt": "utang", "bill": "tagihan", "meals": "makan",
+    "allow": "boleh|izin", "require": "wajib|syarat", "arrive": "tiba|datang",
+    "buy": "beli|membeli", "owe": "utang", "bill": "tagihan", "meals": "makan",
     "speak": "bahasa|berbicara", "speaks": "bahasa", "letter": "surat", "using": "pakai|menggunakan",
-    "lump sum": "sekaligus|dattai ichijikin", "roughly": "kira-kira|sekitar", "approximately": "sekitar|kira-kira",
+    "roughly": "kira-kira|sekitar", "approximately": "sekitar|kira-kira",
     "better": "lebih baik", "open": "buka|membuka", "system": "sistem", "national": "nasional",
     "candidate": "kandidat|calon", "candidates": "kandidat|calon", "migrant": "migran", "small": "kecil",
     "big": "besar", "directly": "langsung", "suddenly": "tiba-tiba", "disappeared": "hilang|kabur",
-    "hit": "memukul|kekerasan", "abusive": "kekerasan", "violence": "kekerasan", "shouting": "membentak|kekerasan",
-    "harassment": "pelecehan|kekerasan", "take": "ambil|mengambil", "taking": "ambil|mengambil",
+    "hit": "memukul|kekerasan", "abusive": "kekerasan", "shouting": "membentak|kekerasan", "take": "ambil|mengambil",
+    "taking": "ambil|mengambil",
 }
 
 
