@@ -176,15 +176,15 @@ class Snapshot:
         ]
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def quoted_value(token: str, names: frozenset[Phrase]) -> bool:
     """A number the worker quotes ("umur 35", "lembur 90 jam", "udah 2 thn") is a value of their situation, not
     a topic: a passage that happens to hold the same number ("batas usia 35 atau 40 tahun" of SSW) is no better
     an answer for it. A number that is part of a name the glossary knows ("ssw 2") is a topic, as are a code
     written with letters ("N4") and a year, which names the rules of its time ("berangkat 2027, ikut ikusei?")."""
     return token.isdigit() and names == {(token,)} and not _YEAR.fullmatch(token)
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _concept_bm25(query: Query, per_token: Mapping[str, np.ndarray], idf: Callable[[str], float],
