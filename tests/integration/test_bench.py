@@ -14,7 +14,7 @@ import pytest
 from embeddings.encoder import BUNDLED_MODEL, TUNED_MODEL, usable_cores
 from tests.conftest import REPO, SHARED
 from tools.bench.data import SECTIONS_PER_ARTICLE
-from tools.bench.quality import HYBRID_MARGIN, HYBRID_MRR_FLOOR
+from tools.bench.quality import HYBRID_MARGIN, HYBRID_MRR_FLOOR, QUICK_DOMAIN_NOTE
 from tools.bench.run import QUICK
 from tools.postgres import available
 
@@ -23,7 +23,7 @@ BENCHMARKS = SHARED / "benchmarks"
 SMALL = "tydiqa-id small/"
 # Each section's tables (the start of their titles), and how many target verdicts each shows.
 TABLES = {
-    "1. Quality": {"tydiqa-id small/:": 2, "facqa-id (test split):": 1, "Answer sentence:": 2, "Domain:": 0},
+    "1. Quality": {"tydiqa-id small/:": 2, "facqa-id (test split):": 1, "Answer sentence:": 2},  # Domain: --full only
     # the ratio on every row; p50, p99 and the whole answer's p50 at 10k, and again on the row with every core
     # (when there are several)
     "2. Latency": {"Per-question retrieval time": 1 + 4 + (4 if usable_cores() > 1 else 0)},
@@ -86,6 +86,7 @@ def test_the_report_is_written_and_printed_with_every_section_in_order(quick_run
     skipped = [title for title, body in sections(report).items() if "Skipped" in body]
     assert skipped == ["6. Scale (HNSW)"] + (["7. Replicas"] if NO_POSTGRES else [])
     assert "Skipped: needs --full." in sections(report)["6. Scale (HNSW)"]
+    assert QUICK_DOMAIN_NOTE in sections(report)["1. Quality"]  # said, not silently missing
 
 
 @pytest.mark.parametrize("section", TABLES)

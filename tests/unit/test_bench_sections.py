@@ -32,3 +32,16 @@ def test_build_runs_before_the_sections_that_serve_its_knowledge_base() -> None:
     for plan in SECTIONS:
         if KNOWLEDGE_BASE in plan.needs:
             assert order.index("4. Build and reload") < order.index(plan.title)
+
+
+def test_the_domain_table_scores_every_method_on_the_shipped_knowledge_base() -> None:
+    """The quick run leaves it to --full (the eval tests hold its figures in CI), so it is checked here, fast."""
+    from tests.fakes import FakeEncoder
+    from tools.bench.quality import domain_table
+
+    run = SimpleNamespace(encoder=FakeEncoder(), figures={})
+    table = domain_table(run)
+    assert isinstance(table, Table) and table.title.startswith("Domain: shipped knowledge base")
+    assert [row[0] for row in table.rows] == ["ours: BM25 only (lexical)", "ours: dense only", "ours: hybrid (default)",
+                                              "ours: RRF"]
+    assert set(run.figures["quality:domain"]) == {"lexical", "dense", "hybrid", "rrf"}

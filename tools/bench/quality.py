@@ -141,6 +141,10 @@ def domain_table(run: Run) -> Table | str:
     return table
 
 
+QUICK_DOMAIN_NOTE = ("Domain table: in --full runs only; in CI, tests/eval/test_domain_eval.py holds every "
+                     "gold set to its floors with the same model and knowledge base.")
+
+
 ANSWER_SENTENCE_GOALS = {"tydiqa-id": 0.80, "facqa-id": 0.93}  # test split, the selector (#14)
 
 
@@ -177,6 +181,9 @@ def measure(run: Run, section: Section) -> None:
             "so a hit rate). Our methods run the production path (`Pipeline.retrieve`: question cleaning, query "
             "normalisation and glossary expansion, Sastrawi-stemmed BM25, CANDIDATES from each index, fusion); "
             "each benchmark row is one passage, so chunking is not measured here.")
+    if not run.full:  # the eval tests hold these figures in CI (floors); building the index twice costs 1.5 minutes
+        section.notes.append(QUICK_DOMAIN_NOTE)
+        return
     domain = domain_table(run)
     if isinstance(domain, Table):
         section.tables.append(domain)
