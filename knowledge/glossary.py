@@ -8,8 +8,8 @@ of the concepts found here, so one vocabulary finds the other.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 
 from indoNLP.preprocessing.slang_data import SLANG_DATA  # Kamus Alay, the Colloquial Indonesian Lexicon
 
@@ -284,7 +284,7 @@ ENGLISH_WORDS_FILE = Path(__file__).with_name("english_indonesian.tsv")
 @lru_cache(maxsize=1)
 def english_to_indonesian() -> dict[str, tuple[str, ...]]:
     """Everyday English words of workers' questions -> the words our Indonesian articles use for them (data, not
-    code: 3,000 entries, most written from the articles' own vocabulary; the file's header says how). Read once."""
+    code: 3,600 entries, most written from the articles' own vocabulary; the file's header says how). Read once."""
     table: dict[str, tuple[str, ...]] = {}
     for line in ENGLISH_WORDS_FILE.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -309,8 +309,8 @@ def _english_phrases() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
 def indonesian_for_english(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The English words and phrases of a (normalised) question that our Indonesian articles say otherwise, each
     with the Indonesian words for it: an English question then finds the Indonesian passages that answer it. A
-    phrase adds to its words rather than replacing them ("recruitment agency" is a "penyalur", and an agency
-    still an "agen")."""
+    phrase adds to its words rather than replacing them ("recruitment agency" is a P3MI, and an agency still an
+    "agen")."""
     words, (phrases, longest) = _WORDS.findall(text), _english_phrases()
     found = []
     for start in range(len(words)):
