@@ -281,28 +281,21 @@ def other_names(groups: list[tuple[tuple[str, ...], list[str]]]) -> list[str]:
 ENGLISH_WORDS_FILE = Path(__file__).with_name("english_indonesian.tsv")
 
 
-@lru_cache(maxsize=1)
-def english_to_indonesian() -> dict[str, tuple[str, ...]]:
-    """Everyday English words of workers' questions -> the words our Indonesian articles use for them (data, not
-    code: 3,600 entries, most written from the articles' own vocabulary; the file's header says how). Read once."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in ENGLISH_WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            english, indonesian = line.split("\t")
-            table.setdefault(english.strip(), tuple(word.strip() for word in indonesian.split("|") if word.strip()))
-    return table
-
-
 _WORDS = re.compile(r"[^\W_]+")  # a hyphen or an apostrophe separates words: "take-home", "workers' compensation"
 
 
 @lru_cache(maxsize=1)
 def _english_phrases() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
-    """The table by word sequence ("take-home" and "take home" alike), and its longest key in words: a lookup
-    per word and length, where one regular expression of 3,000 alternatives took 6 ms a question."""
+    """Everyday English words and phrases of workers' questions -> the words our Indonesian articles use for them
+    (data, not code: 3,600 entries, most written from the articles' own vocabulary; the file's header says how),
+    read once and keyed by word sequence ("take-home" and "take home" alike), with the longest key in words: a
+    lookup per word and length, where one regular expression of 3,000 alternatives took 6 ms a question."""
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for english, indonesian in english_to_indonesian().items():
-        phrases.setdefault(tuple(_WORDS.findall(english)), indonesian)
+    for line in ENGLISH_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, indonesian = line.split("\t")
+            words = tuple(word.strip() for word in indonesian.split("|") if word.strip())
+            phrases.setdefault(tuple(_WORDS.findall(english)), words)
     return phrases, max(map(len, phrases), default=1)
 
 
