@@ -53,7 +53,8 @@ def build_snapshot(
     texts = [passage.indexed_text for passage in passages]
     hashes = [text_hash(text) for text in texts]
     vectors, missing = _embed(texts, hashes, encoder, cache)
-    sentence_vectors = _sentence_vectors(passages, encoder, cache, previous)
+    sentences = tuple(_sentences_of(passage.text) for passage in passages)
+    sentence_vectors = _sentence_vectors(passages, sentences, encoder, cache, previous)
 
     dense = DenseIndex.build(vectors, kind=dense_kind)
     scope_hash = text_hash("\n".join([*scope.in_scope, "|", *scope.out_of_scope])) if scope.out_of_scope else ""
@@ -76,6 +77,7 @@ def build_snapshot(
         lexical=LexicalIndex.build([_tokens_of(text) for text in texts]),
         dense=dense,
         sentence_vectors=sentence_vectors,  # to choose answer sentences, in float16: half the memory
+        passage_sentences=sentences,
     )
     if scope.out_of_scope:
         fitted_alike = previous is not None and previous.manifest.scope_hash == scope_hash \
@@ -109,25 +111,24 @@ def _embed(texts: Sequence[str], hashes: Sequence[str], encoder: Encoder,
     return vectors, missing
 
 
-def _sentence_vectors(passages: Sequence[Passage], encoder: Encoder, cache: EmbeddingCache | None,
-                      previous: Snapshot | None) -> np.ndarray:
+def _sentence_vectors(passages: Sequence[Passage], sentences: Sequence[tuple[str, ...]], encoder: Encoder,
+                      cache: EmbeddingCache | None, previous: Snapshot | None) -> np.ndarray:
     """Every passage's sentence embeddings, in passage order. An unchanged passage (same id) takes them from the
     `previous` snapshot: a reload would otherwise look up every sentence of a 10k-passage base in the cache."""
     kept = previous if previous is not None and previous.sentence_vectors is not None \
         and previous.manifest.model == encoder.name else None
     parts: list[np.ndarray | None] = []
     todo: list[str] = []
-    for passage in passages:
+    for passage, split in zip(passages, sentences):
         reused = kept.sentences_of(passage)[1] if kept is not None and kept.passage(passage.id) else None
         parts.append(reused)
         if reused is None:
-            todo += _sentences_of(passage.text)
+            todo += split
     fresh, _ = _embed(todo, [text_hash(sentence) for sentence in todo], encoder, cache)
     rows, used = [], 0
-    for passage, part in zip(passages, parts):
+    for split, part in zip(sentences, parts):
         if part is None:
-            count = len(_sentences_of(passage.text))
-            part, used = fresh[used:used + count], used + count
+            part, used = fresh[used:used + len(split)], used + len(split)
         rows.append(np.asarray(part, dtype=np.float16))
     return np.concatenate(rows) if rows else np.zeros((0, encoder.dimension), dtype=np.float16)
 

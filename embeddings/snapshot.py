@@ -77,10 +77,14 @@ class Snapshot:
     dense: DenseIndex
     scope: ScopeModel | None = None  # None: no labelled examples, coverage alone decides
     sentence_vectors: np.ndarray | None = None  # every passage's sentences embedded, in passage order (float16)
+    passage_sentences: tuple[tuple[str, ...], ...] | None = None  # as the build split them; None: split on first use
 
     @cached_property
     def sentences(self) -> tuple[tuple[str, ...], ...]:
-        """Each passage's sentences, as answers quote them and as `sentence_vectors` holds them."""
+        """Each passage's sentences, as answers quote them and as `sentence_vectors` holds them. A build hands
+        over its split: splitting 10k passages again would cost the next reload, or the first answer, 0.5 s."""
+        if self.passage_sentences is not None:
+            return self.passage_sentences
         return tuple(tuple(split_sentences(passage.text)) for passage in self.passages)
 
     @cached_property

@@ -11,6 +11,7 @@ import reprlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,6 +107,11 @@ def parse_article(filename: str, text: str, *, today: date) -> tuple[Article | N
     return Article(slug=slug, **fields), ()
 
 
+# A reload reads every file again; an unchanged one (same name, text and day) is parsed once: YAML front
+# matter is most of the load time of a large base (docs/benchmarks.md, the one-article reload).
+_parse_memo = lru_cache(maxsize=20_000)(parse_article)
+
+
 def article_id(filename: str) -> str:
     """The article's id, from its file name as saved or pasted: "Berita_Visa 2024.TXT" -> "berita-visa-2024",
     "000_b306bb71bdae2fe5.txt" -> "000-b306bb71bdae2fe5". Stable, so passage ids and citations stay."""
@@ -130,7 +136,7 @@ def load_articles(folder: Path, *, today: date) -> LoadResult:
             problems.append(Problem(path.name, "encoding", reason))
             parsed.append((path.name, None))
             continue
-        article, found = parse_article(path.name, text, today=today)
+        article, found = _parse_memo(path.name, text, today=today)
         problems += found
         parsed.append((path.name, article))
     problems += _clashes(parsed)
@@ -152,15 +158,24 @@ def _own_or_shipped(path: Path, shipped: Path) -> Path:
 def load_scope_examples(path: Path) -> tuple[ScopeExamples, tuple[Problem, ...]]:
     """`in_scope` and `out_of_scope`: lists of questions, each a string or an item with a `q`."""
     try:
-        data = safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return _scope_examples(path.name, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
         return ScopeExamples(), (Problem(path.name, "yaml", f"cannot be read: {error}"),)
+
+
+@lru_cache(maxsize=4)
+def _scope_examples(name: str, source: str) -> tuple[ScopeExamples, tuple[Problem, ...]]:
+    """Parsed once per text: two thousand examples are a tenth of a second of YAML at every reload."""
+    try:
+        data = safe_load(source)
+    except yaml.YAMLError as error:
+        return ScopeExamples(), (Problem(name, "yaml", f"cannot be read: {error}"),)
     lists = {}
     for key in ("in_scope", "out_of_scope"):
         items = data.get(key) if isinstance(data, dict) else None
         texts = [item.get("q") if isinstance(item, dict) else item for item in items or ()]
         if not isinstance(items, list) or not all(isinstance(text, str) and text.strip() for text in texts):
-            return ScopeExamples(), (Problem(path.name, key, "must be a list of questions (strings or items with q:)"),)
+            return ScopeExamples(), (Problem(name, key, "must be a list of questions (strings or items with q:)"),)
         lists[key] = tuple(dict.fromkeys(text.strip() for text in texts))
     return ScopeExamples(**lists), ()
 

@@ -183,6 +183,27 @@ def test_a_rebuild_chunks_and_tokenises_only_the_edited_article(monkeypatch):
     assert len(new) == 1 and search(second, "kode ZX81Q", FakeEncoder())[0].passage.id == new[0]
 
 
+def test_a_reload_splits_into_sentences_only_the_edited_passages(monkeypatch):
+    """The live snapshot hands its split to the next build, and the build its own to the snapshot it makes:
+    splitting a 10k-passage base again cost every reload half a second (docs/benchmarks.md)."""
+    import embeddings.build as build
+    import embeddings.snapshot as snapshot_module
+
+    split = []
+    for module in (build, snapshot_module):
+        real = module.split_sentences
+        monkeypatch.setattr(module, "split_sentences", lambda text, real=real: split.append(text) or real(text))
+    build._sentences_of.cache_clear()
+    articles = load_articles(FIXTURE_KB, today=TODAY).articles
+    first, _ = build_snapshot(articles, FakeEncoder())
+    split.clear()
+    edited = [dataclasses.replace(a, body=a.body + "\n\nKode pendaftaran ZX81Q wajib dibawa.") if a.slug == "ssw" else a
+              for a in articles]
+    second, _ = build_snapshot(edited, FakeEncoder(), previous=first)
+    assert any("ZX81Q" in s for sentences in second.sentences for s in sentences)
+    assert split and all("ZX81Q" in text for text in split)
+
+
 def test_the_seed_news_text_under_its_own_file_name_is_answered_with_its_own_date_and_outlet(kb_dir):
     from bot.pipeline import Pipeline
     from bot.render import to_plain

@@ -281,3 +281,28 @@ def test_a_news_title_taken_from_the_text_is_cut_and_its_links_checked():
     assert problems == ()
     assert len(article.title) <= 300
     assert "http://" not in article.sources and "https://contoh.go.id/a" in article.sources
+
+
+def test_a_reload_parses_only_what_changed(tmp_path, monkeypatch):
+    """Parsing every file again made most of a one-article reload of a large base; an edit is still seen."""
+    import knowledge.loader as loader
+
+    parsed, scope_parsed = [], []
+    real_fields, real_yaml = loader._markdown_fields, loader.safe_load
+    monkeypatch.setattr(loader, "_markdown_fields", lambda name, *rest: parsed.append(name) or real_fields(name, *rest))
+    monkeypatch.setattr(loader, "safe_load", lambda text: scope_parsed.append(text) or real_yaml(text))
+    loader._parse_memo.cache_clear(), loader._scope_examples.cache_clear()
+    (tmp_path / "a.md").write_text(markdown(), encoding="utf-8")
+    (tmp_path / "b.md").write_text(markdown(title="Biaya visa SSW"), encoding="utf-8")
+    (tmp_path / "scope.yaml").write_text("in_scope: [syarat ssw]\nout_of_scope: [resep rendang]\n", encoding="utf-8")
+    load_articles(tmp_path, today=TODAY)
+    assert sorted(parsed) == ["a.md", "b.md"] and len(scope_parsed) == 1
+
+    parsed.clear(), scope_parsed.clear()
+    (tmp_path / "b.md").write_text(markdown(title="Biaya visa SSW 2026"), encoding="utf-8")
+    loaded = load_articles(tmp_path, today=TODAY)
+    assert parsed == ["b.md"] and scope_parsed == []
+    assert sorted(a.title for a in loaded.articles) == ["Biaya visa SSW 2026", "Syarat visa SSW"]
+    assert loaded.scope.out_of_scope == ("resep rendang",)
+    load_articles(tmp_path, today=date(2026, 11, 2))  # freshness depends on the day: a new day parses again
+    assert sorted(parsed) == ["a.md", "b.md", "b.md"]
