@@ -63,7 +63,8 @@ def passage_features(cues: QuestionCues, hit: Hit, retrieved: Retrieved,
         similarity = np.zeros(len(sentences), dtype=np.float32)
     else:
         similarity = vectors.astype(np.float32) @ retrieved.vector
-    return tuple(sentences), sentence_features(cues, sentences, similarity)
+    heading = hit.passage.section if snapshot.opens_section(hit.passage) else ""
+    return tuple(sentences), sentence_features(cues, sentences, similarity, heading)
 
 
 def candidates(retrieved: Retrieved, hits: Sequence[Hit], snapshot: Snapshot,

@@ -122,6 +122,16 @@ _YES_NO_WORDS = frozenset("""
     boleh wajib bisa dilarang harus perlu dapat diperbolehkan dibolehkan diizinkan diwajibkan larangan
     can cannot must allowed prohibited required may forbidden
 """.split())
+# A verdict, where "yesno" is only a modal word somewhere ("bisa" is in most sentences): a sentence that opens
+# with yes or no ("Bisa.", "Tidak otomatis:", "Yes,"), or negates a modal ("tidak wajib", "not allowed").
+_VERDICT_OPENERS = frozenset({"ya", "tidak", "bisa", "boleh", "wajib", "bukan", "belum", "yes", "no", "cannot"})
+_NEGATIONS = frozenset({"tidak", "tak", "bukan", "belum", "not", "no", "never", "cannot"})
+_MODALS = frozenset("""
+    boleh dibolehkan diperbolehkan membolehkan memperbolehkan wajib diwajibkan mewajibkan harus diharuskan
+    mengharuskan perlu bisa dapat diizinkan mengizinkan otomatis
+    allowed permitted required need needed must legal can automatically
+""".split())
+_NEGATED_MODALS = frozenset({"dilarang", "melarang", "terlarang", "prohibited", "forbidden", "illegal", "banned", "cannot"})
 _REASON_WORDS = frozenset({"karena", "sebab", "disebabkan", "akibat", "sehingga", "agar", "supaya", "alasan",
                            "because", "due", "reason"})
 _DEFINITION_WORDS = frozenset({"adalah", "merupakan", "ialah", "yaitu", "yakni", "disebut", "berarti", "artinya",
@@ -133,8 +143,8 @@ _PHONE = re.compile(r"\+?\d[\d\s\-()]{7,}\d")  # eight digits or more, with spac
 _NUMERIC_DATE = re.compile(r"\d{1,2}/\d{1,2}\b")
 _DIGIT = re.compile(r"\d")
 
-EVIDENCE = ("number", "amount", "date", "duration", "name", "place", "contact", "yesno", "reason", "definition",
-            "list")
+EVIDENCE = ("number", "amount", "date", "duration", "name", "place", "contact", "yesno", "verdict", "reason",
+            "definition", "list")
 """What kinds of answer a sentence holds; all cheap: word-set lookups, and three small patterns where digits are."""
 
 EXPECTS = {
@@ -142,7 +152,7 @@ EXPECTS = {
     "date": ("date", "number"),
     "who": ("name",),
     "where": ("place", "contact"),
-    "yesno": ("yesno",),
+    "yesno": ("yesno", "verdict"),
     "how": ("list", "contact"),
     "why": ("reason",),
     "what": ("definition", "name"),
@@ -190,6 +200,9 @@ def _evidence(sentence: str, words: Sequence[str], capitalised: Sequence[int],
         found.add("contact")
     if not _YES_NO_WORDS.isdisjoint(vocabulary):
         found.add("yesno")
+    if words and (words[0] in _VERDICT_OPENERS or not _NEGATED_MODALS.isdisjoint(vocabulary)
+                  or any(w in _NEGATIONS and _MODALS.intersection(words[i + 1:i + 3]) for i, w in enumerate(words))):
+        found.add("verdict")
     if not _REASON_WORDS.isdisjoint(vocabulary):
         found.add("reason")
     if not _DEFINITION_WORDS.isdisjoint(vocabulary):
@@ -215,6 +228,9 @@ FEATURES = (
     "similarity",  # cosine of the sentence's embedding to the question's
     "best_similarity",  # the sentence is the passage's closest to the question
     "first",  # the passage's first sentence: a section opens with its point
+    "heading",  # on a section's first sentence, how much of the question its heading covers: our headings are
+    # questions a worker asks and their first sentence answers them (KB rules), so a heading that matches the
+    # question points at the sentence that answers it
     "position",  # 0 for the first sentence, 1 for the last
     "chance",  # 1 / the passage's sentence count: how likely any one sentence is to answer
     "length",  # log(1 + words): a long sentence holds more
@@ -294,9 +310,11 @@ class QuestionCues:
                    frozenset(tokenize(" ".join(w for w in _WORDS.findall(query.text)[1:] if w[0].isupper()))))
 
 
-def sentence_features(cues: QuestionCues, sentences: Sequence[str], similarities: Sequence[float]) -> np.ndarray:
+def sentence_features(cues: QuestionCues, sentences: Sequence[str], similarities: Sequence[float],
+                      heading: str = "") -> np.ndarray:
     """One row of FEATURES per sentence of one passage, in its order. `similarities` are the cosines of the
-    sentences' embeddings to the question's (the caller's: sentence embeddings are computed at index build).
+    sentences' embeddings to the question's (the caller's: sentence embeddings are computed at index build);
+    `heading`, the section's heading when the passage opens its section.
     One call per passage: relation, distinct, previous and best_* read the passage's other sentences."""
     rows = np.zeros((len(sentences), len(FEATURES)), dtype=np.float32)
     if not len(sentences):
@@ -343,6 +361,9 @@ def sentence_features(cues: QuestionCues, sentences: Sequence[str], similarities
     rows[:, _AT["best_coverage"]] = coverage >= coverage.max() - 1e-6
     rows[:, _AT["best_similarity"]] = similarity >= similarity.max()
     rows[0, _AT["first"]] = 1.0
+    if heading:
+        in_heading = set(tokenize(heading))
+        rows[0, _AT["heading"]] = sum(c.idf for c in cues.concepts if c.named_in(in_heading)) / totals[0]
     rows[:, _AT["position"]] = np.arange(len(sentences)) / max(len(sentences) - 1, 1)
     rows[:, _AT["chance"]] = 1.0 / len(sentences)
     return rows

@@ -104,6 +104,17 @@ class Snapshot:
         return self.sentences[row], self.sentence_vectors[start:end]
 
     @cached_property
+    def _section_openers(self) -> frozenset[str]:
+        firsts: dict[tuple[str, str], str] = {}
+        for passage in self.passages:
+            firsts.setdefault((passage.article, passage.section), passage.id)
+        return frozenset(firsts.values())
+
+    def opens_section(self, passage: Passage) -> bool:
+        """Whether the passage is its section's first: the one whose first sentence answers the heading."""
+        return passage.id in self._section_openers
+
+    @cached_property
     def contacts(self) -> tuple[Passage, ...]:
         """Passages of the contacts articles, where a decline points to; found once per snapshot."""
         return tuple(p for p in self.passages if "contacts" in self.articles[p.article].topics)

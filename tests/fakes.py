@@ -40,7 +40,8 @@ class FakeEncoder:
 
 def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None, policy=None, selector=None):
     """The pipeline's decide, choose and compose steps on hand-made hits. The snapshot is read only for its
-    articles, its IDF, its contact passages and its passages' sentences (without embeddings here). `selector`:
+    articles, its IDF, its contact passages and its passages' sentences (without embeddings here); each hand-made
+    passage is a whole section. `selector`:
     the shipped answer-sentence model unless a test needs one that does not move when that model is refitted."""
     from types import SimpleNamespace
 
@@ -53,7 +54,8 @@ def compose_from_hits(question, hits, articles, idf, contacts=(), in_domain=None
 
     policy = policy or Policy()
     snapshot = SimpleNamespace(articles=articles, lexical=SimpleNamespace(idf=idf), contacts=tuple(contacts),
-                               sentences_of=lambda passage: (tuple(split_sentences(passage.text)), None))
+                               sentences_of=lambda passage: (tuple(split_sentences(passage.text)), None),
+                               opens_section=lambda passage: True)
     found = Retrieved(Query.parse(question), tuple(hits), in_domain)
     decision = decide(found, policy)
     pool = candidates(found, decision.confident, snapshot, selector or shipped_selector()) if decision.answers else ()

@@ -134,7 +134,11 @@ def main(names: tuple[str, ...], benchmarks: Path, out: Path) -> None:
         asked, seconds = search(snapshot, encoder, gold)
         sets.append(GoldSet(name, gold, asked, seconds, gold_examples(snapshot, gold, asked)))
         click.echo(f"{name}: {len(sets[-1].examples)} passages", err=True)
-    shipped = [s.key_fact(snapshot, SentenceSelector.load(out)) for s in sets] if out.exists() else []
+    try:
+        before = SentenceSelector.load(out) if out.exists() else None
+    except ValueError:  # fitted for other features: nothing to compare on the same answers
+        before = None
+    shipped = [s.key_fact(snapshot, before) for s in sets] if before else []
     chosen, selector, tried = choose(snapshot, sets)
     scored = benchmark_examples(benchmarks, encoder) if (benchmarks / BENCHMARKS[0]).is_dir() else {}
     out.parent.mkdir(parents=True, exist_ok=True)

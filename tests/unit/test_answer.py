@@ -184,7 +184,8 @@ def test_a_source_checked_long_ago_tells_the_worker_to_check_the_official_page()
 
     question = "berapa lama SSW boleh tinggal"
     snapshot = SimpleNamespace(articles=ARTICLES, lexical=SimpleNamespace(idf=idf), contacts=(),
-                               sentences_of=lambda p: (tuple(split_sentences(p.text)), None))
+                               sentences_of=lambda p: (tuple(split_sentences(p.text)), None),
+                               opens_section=lambda p: True)
     asked = Asked(question, (question,), (Understood(question),),
                   (Retrieved(Query.parse(question), (hit(SSW_STAY, 1.0, 0.9),), None),), (None,))
     fresh = Pipeline(today=lambda: date(2026, 12, 4)).compose(snapshot, [asked])[0]  # checked 1 Oct 2026

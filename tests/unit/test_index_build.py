@@ -204,6 +204,34 @@ def test_a_reload_splits_into_sentences_only_the_edited_passages(monkeypatch):
     assert split and all("ZX81Q" in text for text in split)
 
 
+def test_only_the_first_passage_of_a_section_opens_it():
+    """The selector reads a heading as the question a section's first sentence answers; a long section's later
+    passages start mid-section, and their first sentence answers nothing the heading asks."""
+    long_section = " ".join(f"Kalimat nomor {i} tentang syarat kerja di Jepang yang cukup panjang." for i in range(60))
+    article = dataclasses.replace(load_articles(FIXTURE_KB, today=TODAY).articles[0],
+                                  body="## Apa syarat kerja di Jepang?\n\n" + long_section + "\n\n## Lain\n\n" + long_section)
+    snapshot, _ = build_snapshot([article], FakeEncoder())
+    sections = [p.section for p in snapshot.passages]
+    assert sections.count("Apa syarat kerja di Jepang?") >= 2
+    opens = [snapshot.opens_section(p) for p in snapshot.passages]
+    assert opens == [i == 0 or sections[i] != sections[i - 1] for i in range(len(sections))]
+
+
+def test_the_selector_reads_the_heading_of_a_passage_that_opens_its_section():
+    from bot.candidates import passage_features
+    from bot.pipeline import Pipeline
+    from bot.sentences import FEATURES, QuestionCues
+
+    snapshot, _ = build_snapshot(load_articles(FIXTURE_KB, today=TODAY).articles, FakeEncoder())
+    found = Pipeline().retrieve(snapshot, FakeEncoder(), ["berapa lama boleh tinggal dengan SSW?"])[0].retrieved[0]
+    cues = QuestionCues.of(found.query, snapshot.lexical.idf)
+    heading = {hit.passage.id: passage_features(cues, hit, found, snapshot)[1][:, FEATURES.index("heading")]
+               for hit in found.hits}
+    assert any(column[0] > 0 for column in heading.values())
+    assert all(not column[1:].any() and (snapshot.opens_section(snapshot.passage(pid)) or not column.any())
+               for pid, column in heading.items())
+
+
 def test_the_seed_news_text_under_its_own_file_name_is_answered_with_its_own_date_and_outlet(kb_dir):
     from bot.pipeline import Pipeline
     from bot.render import to_plain

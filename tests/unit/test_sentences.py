@@ -88,6 +88,31 @@ def test_what_the_question_already_says_is_not_evidence():
     assert not {"number", "amount", "date", "name"} & evidence("Pekerja harus sehat dan rajin.")
 
 
+@pytest.mark.parametrize("sentence, verdict", [
+    ("Tidak otomatis: hukum Jepang tidak mewajibkan perusahaan membayar pesangon.", True),  # opens with "no"
+    ("Bisa. Ujiannya diadakan juga di Indonesia.", True),
+    ("Yes, the test is held in Indonesia.", True),
+    ("Pekerja SSW tidak diwajibkan ikut LPK tertentu.", True),  # a negated modal
+    ("Menahan paspor pekerja dilarang oleh hukum.", True),
+    ("SSW (i) workers cannot bring their family.", True),
+    ("Pekerja bisa mendaftar lewat situs resmi.", False),  # a modal alone says how, not whether
+    ("Perusahaan wajib menuliskan aturan pesangon.", False),
+])
+def test_a_verdict_is_a_yes_or_no_not_any_modal_word(sentence, verdict):
+    assert ("verdict" in evidence(sentence)) is verdict
+
+
+def test_a_section_heading_that_matches_the_question_marks_its_first_sentence():
+    """Headings are questions workers ask and the first sentence answers them (the knowledge base's rules)."""
+    question, passage = "bisa nuntut pesangon kalau dipecat?", ["Tidak otomatis.", "Pesangon diatur perusahaan."]
+    cues = QuestionCues.of(Query.parse(question), lambda token: 1.0)
+    matching = sentence_features(cues, passage, np.zeros(2), "Apakah pekerja berhak atas pesangon kalau dipecat?")
+    other = sentence_features(cues, passage, np.zeros(2), "Berapa lama boleh tinggal?")
+    assert column(matching, "heading")[0] > 0 and column(matching, "heading")[1] == 0
+    assert column(other, "heading").sum() == 0
+    assert column(sentence_features(cues, passage, np.zeros(2)), "heading").sum() == 0  # not a section's opening
+
+
 def features(question, sentences, similarities=None, idf=lambda token: 1.0):
     cues = QuestionCues.of(Query.parse(question), idf)
     return sentence_features(cues, sentences, np.zeros(len(sentences)) if similarities is None else similarities)
