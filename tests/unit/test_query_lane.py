@@ -40,8 +40,21 @@ def asker_and_encoder(snapshot):
     encoder = ThreadRecordingEncoder()
     asker = QueryLane(SimpleNamespace(snapshot=snapshot), lambda: encoder)
     asker.warm_up()
+    encoder.threads.clear()  # the warm-up's own questions
     yield asker, encoder
     asker.close()
+
+
+def test_warming_up_reads_before_the_first_worker_what_the_first_questions_would(snapshot):
+    from knowledge import glossary
+
+    glossary._english_phrases.cache_clear()
+    encoder = ThreadRecordingEncoder()
+    asker = QueryLane(SimpleNamespace(snapshot=snapshot), lambda: encoder)
+    asker.warm_up()
+    asker.close()
+    assert glossary._english_phrases.cache_info().currsize == 1  # the English table, read on an English question
+    assert encoder.threads  # the encoder loaded and used in the lane
 
 
 QUESTIONS = ["syarat magang jepang apa aja", "berapa gaji ssw", "biaya pelatihan di bpvp", "visa ssw berapa lama"]
