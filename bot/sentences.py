@@ -131,7 +131,8 @@ _MODALS = frozenset("""
     mengharuskan perlu bisa dapat diizinkan mengizinkan otomatis
     allowed permitted required need needed must legal can automatically
 """.split())
-_NEGATED_MODALS = frozenset({"dilarang", "melarang", "terlarang", "prohibited", "forbidden", "illegal", "banned", "cannot"})
+_NEGATED_MODALS = frozenset({"dilarang", "melarang", "terlarang", "prohibited", "forbidden", "illegal", "banned",
+                             "cannot"})
 _REASON_WORDS = frozenset({"karena", "sebab", "disebabkan", "akibat", "sehingga", "agar", "supaya", "alasan",
                            "because", "due", "reason"})
 _DEFINITION_WORDS = frozenset({"adalah", "merupakan", "ialah", "yaitu", "yakni", "disebut", "berarti", "artinya",

@@ -208,8 +208,8 @@ def test_only_the_first_passage_of_a_section_opens_it():
     """The selector reads a heading as the question a section's first sentence answers; a long section's later
     passages start mid-section, and their first sentence answers nothing the heading asks."""
     long_section = " ".join(f"Kalimat nomor {i} tentang syarat kerja di Jepang yang cukup panjang." for i in range(60))
-    article = dataclasses.replace(load_articles(FIXTURE_KB, today=TODAY).articles[0],
-                                  body="## Apa syarat kerja di Jepang?\n\n" + long_section + "\n\n## Lain\n\n" + long_section)
+    body = "## Apa syarat kerja di Jepang?\n\n" + long_section + "\n\n## Lain\n\n" + long_section
+    article = dataclasses.replace(load_articles(FIXTURE_KB, today=TODAY).articles[0], body=body)
     snapshot, _ = build_snapshot([article], FakeEncoder())
     sections = [p.section for p in snapshot.passages]
     assert sections.count("Apa syarat kerja di Jepang?") >= 2
