@@ -130,15 +130,20 @@ def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate],
     lead = pool[0]
     chosen: list[tuple[Hit, list[str]]] = [(lead.hit, _window(lead, pool))]
     shown = set(chosen[0][1])
+    added = 0
     for other in pool[1:]:
-        if len(chosen) > EXTRA_SENTENCES or other.value < EXTRA_SHARE * lead.value:
+        if added == EXTRA_SENTENCES or other.value < EXTRA_SHARE * lead.value:
             break
         if other.text in shown or other.text.rstrip().endswith(":"):  # a list's announcement says nothing alone
             continue
         if not set(articles[other.hit.passage.article].topics) & set(articles[lead.hit.passage.article].topics):
             continue  # it stays on the answer's programme: no SSW rule under a magang answer
-        chosen.append((other.hit, [other.text]))
         shown.add(other.text)
+        added += 1
+        if other.hit is lead.hit:  # the lead's own passage is read in its order ("Tidak otomatis: …" first)
+            chosen[0] = (lead.hit, [text for text in lead.sentences if text in shown])
+        else:
+            chosen.append((other.hit, [other.text]))
 
     sources = _number_sources([hit.passage.article for hit, _ in chosen], articles, stale_before)
     number = {source.title: source.number for source in sources}

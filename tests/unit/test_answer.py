@@ -66,6 +66,22 @@ def test_the_passage_is_read_in_order_within_the_word_budget():
     assert sum(len(t.split()) for t in texts) <= WORD_BUDGET
 
 
+def test_a_sentence_added_from_the_lead_passage_stands_where_the_passage_has_it():
+    """A passage's verdict read after the sentences that qualify it reads backwards: the lead's own passage keeps
+    its order, whichever of its sentences was chosen first."""
+    filler = ("dan aturan ini dijelaskan panjang lebar oleh kantor imigrasi dengan contoh yang banyak sekali, "
+              "ditambah catatan kaki serta penjelasan dari kantor tenaga kerja setempat")
+    long = passage("p8", "ssw", "Pesangon", " ".join(f"Kalimat {word} tentang pesangon SSW {filler}." for word in
+                                                     ("satu", "dua", "tiga", "empat", "lima", "enam")))
+    # the first and the last sentence most likely to answer, the last a little more: the window holds the last
+    first_and_last = SentenceSelector(np.array([9.0 * (name == "first") + 10.0 * (name == "position")
+                                                for name in FEATURES], dtype=np.float32), -5.0, FEATURES)
+    result = compose_answer("pesangon SSW", [hit(long, 1.0, 0.9)], ARTICLES, idf, selector=first_and_last)
+    texts = [s.text for s in result.sentences]
+    assert texts[0].startswith("Kalimat satu") and texts[-1].startswith("Kalimat enam")
+    assert [long.text.index(t) for t in texts] == sorted(long.text.index(t) for t in texts)
+
+
 def test_the_answer_leads_with_the_sentence_that_holds_an_amount_when_asked_for_one():
     wage = passage("p9", "ssw-hak", "Gaji", "Pekerja SSW digaji seperti pekerja Jepang. Upah minimumnya 1.121 yen per jam "
                    "pada tahun fiskal 2025. Perusahaan membayar gaji tiap bulan.")
