@@ -22,7 +22,7 @@ WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough f
 # Chosen on the six older gold sets and the three newer development sets (README, "Evaluation"): the fact asked
 # for is in the lead's passage less often than in the top three passages, so a few sentences of the others
 # follow, each cited: two of them, within 0.3 of the lead's value, lifted the key fact by 0.02-0.13 per set.
-EXTRA_SENTENCES = 2  # sentences of other passages added after the lead's passage...
+EXTRA_SENTENCES = 2  # sentences added to the lead's window (from other passages after it, from its own in order)...
 EXTRA_SHARE = 0.3  # ...each when its value is at least this share of the lead's
 MAX_RELATED = 3
 
@@ -117,8 +117,8 @@ def combine(question: str, lang: str, parts: Sequence[Answer | Decline]) -> Repl
 def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate], snapshot: Snapshot,
             stale_before: date = date.min) -> Answer | Decline:
     """The reply to one searched question, as the decision says: the passage holding the sentence most likely
-    to state what was asked (`pool`, best first), read around that sentence, then the few sentences of other
-    passages most likely to state it; or where to ask instead. Sources checked before `stale_before` are
+    to state what was asked (`pool`, best first), read around that sentence, then the few other sentences most
+    likely to state it (one of the lead's own passage stands where the passage has it); or where to ask instead. Sources checked before `stale_before` are
     marked so."""
     query, hits, articles, idf = retrieved.query, retrieved.hits[:TOP_K], snapshot.articles, snapshot.lexical.idf
     question = query.text
@@ -129,7 +129,7 @@ def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate],
 
     lead = pool[0]
     chosen: list[tuple[Hit, list[str]]] = [(lead.hit, _window(lead, pool))]
-    shown = set(chosen[0][1])
+    shown, from_lead = set(chosen[0][1]), set(chosen[0][1])
     added = 0
     for other in pool[1:]:
         if added == EXTRA_SENTENCES or other.value < EXTRA_SHARE * lead.value:
@@ -141,7 +141,8 @@ def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate],
         shown.add(other.text)
         added += 1
         if other.hit is lead.hit:  # the lead's own passage is read in its order ("Tidak otomatis: …" first)
-            chosen[0] = (lead.hit, [text for text in lead.sentences if text in shown])
+            from_lead.add(other.text)
+            chosen[0] = (lead.hit, [text for text in lead.sentences if text in from_lead])
         else:
             chosen.append((other.hit, [other.text]))
 
