@@ -118,8 +118,8 @@ def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate],
             stale_before: date = date.min) -> Answer | Decline:
     """The reply to one searched question, as the decision says: the passage holding the sentence most likely
     to state what was asked (`pool`, best first), read around that sentence, then the few other sentences most
-    likely to state it (one of the lead's own passage stands where the passage has it); or where to ask instead. Sources checked before `stale_before` are
-    marked so."""
+    likely to state it (one of the lead's own passage stands where the passage has it); or where to ask instead.
+    Sources checked before `stale_before` are marked so."""
     query, hits, articles, idf = retrieved.query, retrieved.hits[:TOP_K], snapshot.articles, snapshot.lexical.idf
     question = query.text
     lang = detect_language(question)
