@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -264,7 +265,7 @@ class _Concept:
     idf: float
     closeness: float  # 1 / (1 + distance from the question word)
 
-    def named_in(self, tokens: set[str]) -> bool:
+    def named_in(self, tokens: set[str] | frozenset[str]) -> bool:
         return not self.words.isdisjoint(tokens) or names_in(self.phrases, tokens)
 
 
@@ -309,6 +310,12 @@ class QuestionCues:
                          for token, names in query.concepts),
                    tuple(content.values()),
                    frozenset(tokenize(" ".join(w for w in _WORDS.findall(query.text)[1:] if w[0].isupper()))))
+
+
+@lru_cache(maxsize=20_000)
+def _heading_tokens(heading: str) -> frozenset[str]:
+    """Once per heading: every question reads the headings of the passages it is answered from."""
+    return frozenset(tokenize(heading))
 
 
 def sentence_features(cues: QuestionCues, sentences: Sequence[str], similarities: Sequence[float],
@@ -363,7 +370,7 @@ def sentence_features(cues: QuestionCues, sentences: Sequence[str], similarities
     rows[:, _AT["best_similarity"]] = similarity >= similarity.max()
     rows[0, _AT["first"]] = 1.0
     if heading:
-        in_heading = set(tokenize(heading))
+        in_heading = _heading_tokens(heading)
         rows[0, _AT["heading"]] = sum(c.idf for c in cues.concepts if c.named_in(in_heading)) / totals[0]
     rows[:, _AT["position"]] = np.arange(len(sentences)) / max(len(sentences) - 1, 1)
     rows[:, _AT["chance"]] = 1.0 / len(sentences)
