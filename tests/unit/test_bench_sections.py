@@ -45,3 +45,21 @@ def test_the_domain_table_scores_every_method_on_the_shipped_knowledge_base() ->
     assert [row[0] for row in table.rows] == ["ours: BM25 only (lexical)", "ours: dense only", "ours: hybrid (default)",
                                               "ours: RRF"]
     assert set(run.figures["quality:domain"]) == {"lexical", "dense", "hybrid", "rrf"}
+
+
+def test_replies_are_read_once_each_and_a_send_still_in_flight_is_read_when_it_ends() -> None:
+    """The burst's harness polls the fake's calls 50 times a second in the bot's own event loop: it reads only
+    calls it has not read, and keeps the sendMessage calls that were still in flight to read them again."""
+    from tools.bench.throughput import Users
+    from tools.fakebotapi import Call
+
+    api = SimpleNamespace(calls=[Call("getUpdates", {}, 1.0, status=200),
+                                 Call("sendMessage", {"chat_id": 7}, 2.0, status=200),
+                                 Call("sendMessage", {"chat_id": 8}, 3.0),  # in flight
+                                 Call("sendMessage", {"chat_id": 9}, 4.0, status=500)])
+    users = Users(api)
+    assert users.first_replies() == {7: 2.0}
+    api.calls[2].status = 200
+    api.calls.append(Call("sendMessage", {"chat_id": 7}, 5.0, status=200))  # a second reply to chat 7
+    api.calls.append(Call("sendMessage", {"chat_id": 9}, 6.0, status=200))
+    assert users.first_replies() == {7: 2.0, 8: 3.0, 9: 6.0}
