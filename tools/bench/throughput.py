@@ -109,17 +109,17 @@ class Users:
     def first_replies(self) -> dict[int, float]:
         """Chat id → arrival time of the bot's first sendMessage to it. Only new calls are read: the harness runs in
         the bot's event loop, and rereading every call 50 times a second took CPU from the bot it measures."""
-        calls, unread = self.api.calls, []
+        calls, in_flight = self.api.calls, []
         for i in itertools.chain(self._in_flight, range(self._read, len(calls))):
             call = calls[i]
             if call.method.lower() != "sendmessage":
                 continue
             if call.status is None:
-                unread.append(i)
+                in_flight.append(i)
             elif call.status == 200:
                 self._replies.setdefault(call.params.get("chat_id"), call.time)
-        self._read, self._in_flight = len(calls), unread
-        return self._replies
+        self._read, self._in_flight = len(calls), in_flight
+        return dict(self._replies)  # a snapshot, as before: the harness keeps reading into its own
 
     async def wait_for_replies(self, chats: Sequence[int]) -> dict[int, float]:
         deadline = time.monotonic() + REPLY_TIMEOUT_S
