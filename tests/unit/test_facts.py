@@ -44,6 +44,8 @@ def test_every_declared_fact_is_stated_somewhere_so_no_rule_is_dead():
     ("Usia maksimal SSW adalah 30 tahun.", "SSW has no maximum age"),
     ("Rata-rata nasional upah minimum Jepang 1.055 yen per jam.", "national average minimum wage"),
     ("JFT-Basic lulus dengan skor minimal 180.", "JFT-Basic pass score"),
+    ("Syaratnya lulus ujian keterampilan dan ujian bahasa Jepang (atau lulus magang TITP tahap 2 di bidang yang sama).",
+     "TITP stage-2 alumni's SSW exemptions"),
 ])
 def test_a_sentence_stating_a_key_fact_differently_is_reported(sentence, fact):
     problems = check_facts([article(sentence)], FACTS)
@@ -59,6 +61,8 @@ def test_a_sentence_stating_a_key_fact_differently_is_reported(sentence, fact):
     "Batas dattai ichijikin dinaikkan dari 36 bulan menjadi 60 bulan sejak April 2021.",
     "Jepang tidak menetapkan usia maksimal SSW; situs LPK yang menulis batas usia 35 tahun keliru.",
     "Rata-rata nasional upah minimum tahun fiskal 2024 adalah 1.055 yen.",
+    "Lulusan magang tahap 2 bebas ujian bahasa Jepang, dan juga bebas ujian keterampilan jika bidangnya berhubungan.",
+    "TITP stage 2 graduates skip the Japanese test, and the skills test only when the job is related.",
 ])
 def test_a_dated_or_qualified_statement_is_not_a_conflict(sentence):
     assert check_facts([article(sentence)], FACTS) == []
