@@ -43,6 +43,7 @@ def test_every_declared_fact_is_stated_somewhere_so_no_rule_is_dead():
     ("Dattai ichijikin dihitung paling banyak 36 bulan iuran.", "pension refund (dattai ichijikin) cap"),
     ("Usia maksimal SSW adalah 30 tahun.", "SSW has no maximum age"),
     ("Rata-rata nasional upah minimum Jepang 1.055 yen per jam.", "national average minimum wage"),
+    ("Rata-rata nasional upah minimum Jepang saat ini 1.121 yen per jam.", "national average minimum wage"),
     ("JFT-Basic lulus dengan skor minimal 180.", "JFT-Basic pass score"),
     ("Syaratnya lulus ujian keterampilan dan ujian bahasa Jepang (atau lulus magang TITP tahap 2 di bidang yang sama).",
      "TITP stage-2 alumni's SSW exemptions"),
@@ -61,6 +62,7 @@ def test_a_sentence_stating_a_key_fact_differently_is_reported(sentence, fact):
     "Batas dattai ichijikin dinaikkan dari 36 bulan menjadi 60 bulan sejak April 2021.",
     "Jepang tidak menetapkan usia maksimal SSW; situs LPK yang menulis batas usia 35 tahun keliru.",
     "Rata-rata nasional upah minimum tahun fiskal 2024 adalah 1.055 yen.",
+    "Rata-rata nasional upah minimum tahun fiskal 2025 adalah 1.121 yen.",
     "Lulusan magang tahap 2 bebas ujian bahasa Jepang, dan juga bebas ujian keterampilan jika bidangnya berhubungan.",
     "TITP stage 2 graduates skip the Japanese test, and the skills test only when the job is related.",
 ])
