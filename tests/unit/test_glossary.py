@@ -139,6 +139,15 @@ def test_an_english_phrase_adds_to_the_translations_of_its_words():
     assert ("p3mi",) in agency and ("agen",) in agency  # the phrase's word keeps its own translation
 
 
+def test_a_word_of_a_glossary_name_means_that_name_not_its_own_translation():
+    """"paid" alone is "gaji" or "bayar", "leave" alone "cuti", "keluar" or "pulang": inside "paid leave" they
+    name one right, and a passage saying "gaji" and "pulang" about a company party is no answer about it."""
+    concepts = dict(Query.parse("the boss wants to decide when we take our paid leave, is it legal?").concepts)
+    assert ("cuti", "bayar") in concepts["paid"] and ("cuti", "bayar") in concepts["leave"]
+    assert ("gaji",) not in concepts["paid"] and not {("pulang",), ("keluar",)} & concepts["leave"]
+    assert ("gaji",) in dict(Query.parse("when is salary paid?").concepts)["paid"]  # alone, it keeps them
+
+
 def test_every_english_entry_translates_to_words_our_articles_use():
     """The table is data a person edits: one tab a line, lower case, each English key once, and every Indonesian
     word on the right found in some article (a word no article has cannot lead a question anywhere)."""
