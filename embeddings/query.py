@@ -47,13 +47,14 @@ class Query:
                     alternatives.setdefault(token, {(token,)}).update(names)
         translated: list[str] = []
         if _looks_english(normalised):
-            in_a_name = {token for _, terms in groups for term in terms if len(tokens := tokenize(term)) > 1
-                         for token in tokens}
+            named_together = [tokenize(term) for _, terms in groups for term in terms]
+            in_a_name = {token for tokens in named_together if len(tokens) > 1 for token in tokens}
             for term, indonesian in indonesian_for_english(normalised):
                 names = {phrase for phrase in (tuple(tokenize(word)) for word in indonesian) if phrase}
-                if len(words := tokenize(term)) == 1 and words[0] in in_a_name:
+                words = tokenize(term)
+                if len(words) == 1 and words[0] in in_a_name:
                     continue  # "paid" of "paid leave" means paid leave, not "gaji" or "bayar" wherever they occur
-                for token in tokenize(term):
+                for token in words:
                     if names:
                         alternatives.setdefault(token, {(token,)}).update(names)
                     elif len(alternatives.get(token, ())) <= 1:
