@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.question import is_question
+from bot.sentences import answer_type
 from knowledge.glossary import matched_groups, normalise_informal
 from knowledge.text import detect_language, tokenize
 
@@ -51,14 +52,18 @@ gmn?")."""
 def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str]]]) -> bool:
     """Whether a pointing word ("itu", "that") points at the question before. Indonesian "itu" after a subject
     the question names itself marks that subject as the topic ("BPVP itu apa?" asks what BPVP is), as English
-    "it" refers to it or to a topic it names ("I passed JFT-Basic, is it enough?", "renew my passport, it
-    expires soon"); English "that" after it need not ("is the agent who told him that a scammer?")."""
+    "it" refers to anything it names that the glossary knows ("I passed JFT-Basic, is it enough?", "renew my
+    passport, it expires soon", "the boss decides my paid leave, is it legal?"); English "that" after it need
+    not ("is the agent who told him that a scammer?")."""
     for pointer in _POINTS_AT_IT.finditer(normalised):
         before = normalised[:pointer.start()]
         word = pointer.group().lower()
-        kinds = (*SUBJECT_KINDS, "topic") if word == _ENGLISH_PRONOUN else SUBJECT_KINDS
+        if word == _ENGLISH_PRONOUN:  # any concept the glossary knows: "my paid leave date, is it legal?"
+            named = [term for _, terms in matched_groups(normalised) for term in terms]
+        else:
+            named = [term for kind in SUBJECT_KINDS for terms in own[kind].values() for term in terms]
         if word in _TOPIC_MARKERS and any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", before, re.IGNORECASE)
-                                          for kind in kinds for terms in own[kind].values() for term in terms):
+                                          for term in named):
             continue
         return True
     return False
@@ -171,7 +176,8 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
                                                 if _asked_about(normalised, terms)} for kind in KINDS}
     replaced = [kind for kind in SUBJECT_KINDS
                 if mine[kind] or kind in ROUTE_KINDS and any(mine[k] for k in ROUTE_KINDS)]
-    if own["topic"] or _asks_something_of_its_own(question):
+    # "is it legal?" asks a verdict on the passport it points at; "how often can I take it?" a new thing
+    if own["topic"] or _asks_something_of_its_own(question) and not (points_at_it and answer_type(question) == "yesno"):
         replaced.append("topic")
     context = _normalised(previous)
     for kind in replaced:

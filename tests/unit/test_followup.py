@@ -146,8 +146,17 @@ def test_within_one_message_a_part_leans_on_the_part_before_however_long():
     ("where is indonesian embassy in tokyo? i need to renew my passport, it expire next year", False),  # "it"
     # refers to the passport it names
     ("I passed JFT-Basic last month, is it enough?", False),
+    ("my boss decides when i take my paid leave, is it legal?", False),  # anything the glossary knows, not only
+    # a programme or a topic
     ("is it same for magang?", True),  # "it" before anything of its own: the one before
     ("how much is it?", True),
 ])
 def test_itu_after_a_subject_of_its_own_marks_the_topic_and_does_not_point_back(question, leans_back):
     assert understand(question, "syarat SSW pertanian apa aja?").leans_back == leans_back
+
+
+def test_a_follow_up_pointing_back_keeps_the_topic_it_points_at():
+    """"is it legal?" asks about the passport kept: its own word "legal" asks something of the same thing."""
+    meant = understand("is it legal?", "my company keeps my passport")
+    assert "passport" in meant.text and "paspor" in meant.carried
+    assert "paspor" not in understand("and the cost?", "my company keeps my passport").carried  # a new topic
