@@ -82,6 +82,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("gratis", "free", "free of charge", "tanpa biaya"),
     ("pelatihan", "kursus", "training", "course", "courses"),
     ("umur", "usia", "age"),
+    # workers ask for the "maksimal", articles state the "batas" ("dibatasi 45 jam sebulan")
+    ("batas", "maksimal", "maksimum", "paling lama", "paling banyak", "limit", "maximum"),
     ("sma", "smk", "slta", "sekolah menengah atas", "high school", "vocational high school"),  # Kamus Alay: sma = "sama"
     ("smp", "sltp", "sekolah menengah pertama", "junior high school", "junior high"),  # Kamus Alay: "sampai"
     ("ujian", "tes", "test", "exam"),

@@ -22,6 +22,7 @@ from knowledge.text import tokenize
         ("kerja kaigo di jepang", "perawat lansia"),
         ("daftar di BLK", "bpvp"),
         ("特定技能って何", "ssw"),
+        ("berapa maksimal lembur sebulan?", "batas"),
     ],
 )
 def test_expansion_adds_the_other_names(question, must_contain):
