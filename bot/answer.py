@@ -16,7 +16,7 @@ from bot.decision import Decision
 from embeddings.query import Query, names_in
 from embeddings.snapshot import TOP_K, Hit, Retrieved, Snapshot
 from knowledge.model import Article, Passage
-from knowledge.text import detect_language, split_sentences, tokenize
+from knowledge.text import continues_a_list, detect_language, split_sentences, tokenize
 
 WORD_BUDGET = 120  # words taken from the best passage: a phone screen, enough for a list of requirements
 # Chosen on the six older gold sets and the three newer development sets (README, "Evaluation"): the fact asked
@@ -127,15 +127,18 @@ def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate],
         contacts = snapshot.contacts if decision.points_to_contact else ()
         return _decline(question, lang, decision.reason, query, hits, articles, idf, contacts, stale_before)
 
-    lead = pool[0]
+    lead = next((candidate for candidate in pool if _has_opening(candidate)), pool[0])
     chosen: list[tuple[Hit, list[str]]] = [(lead.hit, _window(lead, pool))]
     shown, from_lead = set(chosen[0][1]), set(chosen[0][1])
+    opening = lead.sentences.index(chosen[0][1][0])
     added = 0
-    for other in pool[1:]:
+    for other in pool:  # the lead itself is shown already
         if added == EXTRA_SENTENCES or other.value < EXTRA_SHARE * lead.value:
             break
         if other.text in shown or other.text.rstrip().endswith(":"):  # a list's announcement says nothing alone
             continue
+        if other.hit is lead.hit and other.index < opening and not _opens(lead.sentences, other.index):
+            continue  # read in its passage's order, it would open the answer
         if not set(articles[other.hit.passage.article].topics) & set(articles[lead.hit.passage.article].topics):
             continue  # it stays on the answer's programme: no SSW rule under a magang answer
         shown.add(other.text)
@@ -166,7 +169,8 @@ def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate],
 def _window(lead: Candidate, pool: Sequence[Candidate]) -> list[str]:
     """The run of consecutive sentences of the lead's passage, within WORD_BUDGET, that holds the lead and is
     likeliest to answer. Consecutive, because the items of a list ("syaratnya: - usia…, - sehat…") each say
-    little alone; never starting with a sentence that points back, which would point at nothing."""
+    little alone; never starting with a sentence that points back, or with an item of a list, which would point at
+    nothing."""
     sentences = lead.sentences
     likely = [0.0] * len(sentences)
     for candidate in pool:
@@ -175,7 +179,7 @@ def _window(lead: Candidate, pool: Sequence[Candidate]) -> list[str]:
     best, best_value = (lead.index, lead.index + 1), -float("inf")
     for start in range(lead.index + 1):
         words = sum(len(sentence.split()) for sentence in sentences[start:lead.index + 1])
-        if start and _points_back(sentences[start]) or start < lead.index and words > WORD_BUDGET:
+        if not _opens(sentences, start) or start < lead.index and words > WORD_BUDGET:
             continue
         end = lead.index + 1
         while True:
@@ -186,6 +190,17 @@ def _window(lead: Candidate, pool: Sequence[Candidate]) -> list[str]:
             words += len(sentences[end].split())
             end += 1
     return list(sentences[best[0]:best[1]])
+
+
+def _opens(sentences: Sequence[str], index: int) -> bool:
+    """Whether an answer may start with this sentence of a passage: not with an item of a list, whose
+    announcement it would lack, nor (after the first) with a sentence that points back."""
+    return not continues_a_list(sentences[index]) and not (index and _points_back(sentences[index]))
+
+
+def _has_opening(candidate: Candidate) -> bool:
+    """A passage that starts mid-list (an uploaded text, cut) cannot lead with an item before any opening."""
+    return any(_opens(candidate.sentences, index) for index in range(candidate.index + 1))
 
 
 _DEMONSTRATIVES = frozenset({"itu", "ini", "tersebut", "this", "that", "these", "those", "it", "they"})

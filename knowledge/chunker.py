@@ -10,7 +10,7 @@ import hashlib
 import re
 
 from knowledge.model import Article, Passage
-from knowledge.text import split_sentences
+from knowledge.text import continues_a_list, split_sentences
 
 # Passage size in words: a starting point, to be tuned with `python -m bot eval`. 40+ words state a
 # fact with its context; 180 words still read at a glance on a phone. The bundled MiniLM reads at most
@@ -96,13 +96,14 @@ def _inline_to_text(text: str) -> str:
 
 
 def _pack(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Greedy packing of whole sentences; a short piece joins its neighbour rather than stand alone."""
+    """Greedy packing of whole sentences; a short piece joins its neighbour rather than stand alone, and a
+    list cut in two takes its announcement ("… batas keras:") along, so its items still say what they are."""
     chunks: list[list[tuple[int, str]]] = []
     for item in sentences:
         if chunks and _words(chunks[-1]) + _words([item]) <= MAX_WORDS:
             chunks[-1].append(item)
         else:
-            chunks.append([item])
+            chunks.append(_list_head(chunks[-1], item) + [item] if chunks and continues_a_list(item[1]) else [item])
     merged: list[list[tuple[int, str]]] = []
     for chunk in chunks:
         # Neighbours merge when one is short (a remainder, or a short lead-in before a long
@@ -113,6 +114,17 @@ def _pack(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
         else:
             merged.append(chunk)
     return merged
+
+
+def _list_head(chunk: list[tuple[int, str]], item: tuple[int, str]) -> list[tuple[int, str]]:
+    """Takes from the end of a chunk the announcement of the list it ends with and the items so far, to go
+    before `item`; nothing if the chunk has no announcement, would be left empty, or the list is too long."""
+    announced = [i for i, (_, sentence) in enumerate(chunk) if sentence.rstrip().endswith(":")]
+    if not announced or announced[-1] == 0 or _words(chunk[announced[-1]:]) + _words([item]) > MAX_WORDS:
+        return []
+    head = chunk[announced[-1]:]
+    del chunk[announced[-1]:]
+    return head
 
 
 def _words(chunk: list[tuple[int, str]]) -> int:

@@ -54,6 +54,12 @@ def split_sentences(text: str) -> list[str]:
     return [sentence for sentence in sentences if sentence]
 
 
+def continues_a_list(sentence: str) -> bool:
+    """A sentence starting in lower case is an item of a list announced before it ("… tetap ada batas keras:
+    - paling banyak 720 jam …"): alone, it does not say what it is a limit or a condition of."""
+    return _LIST_MARKER.sub("", sentence, count=1)[:1].islower()
+
+
 def _ends_sentence(line: str, boundary: re.Match[str]) -> bool:
     """A full stop before a lower-case word, or after an abbreviation or initial, is not an end."""
     # Bounded looks around the boundary: slicing the rest of the line at each of thousands of full stops

@@ -189,6 +189,16 @@ def test_an_answer_never_starts_with_a_sentence_that_points_back():
     assert not result.sentences[0].text.startswith("Aturan itu")
 
 
+def test_an_answer_never_starts_with_an_item_of_a_list():
+    """An item in lower case continues a list announced before it (in an uploaded text, perhaps in the passage
+    before): shown first, it says nothing of what it is a limit of."""
+    text = ("paling banyak 80 jam sebulan;\nbulan dengan lembur di atas 45 jam paling banyak 6 kali setahun.\n"
+            "Sejak April 2024 batas lembur berlaku juga untuk pekerja konstruksi.")
+    limits = passage("p1", "ssw", "Batas lembur", text)
+    result = compose_answer("apakah pekerja konstruksi juga kena aturan ini", [hit(limits, 1.0, 0.9)], ARTICLES, idf)
+    assert result.sentences[0].text.startswith("Sejak April 2024")
+
+
 def test_a_source_checked_long_ago_tells_the_worker_to_check_the_official_page():
     from types import SimpleNamespace
 

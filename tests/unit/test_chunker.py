@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from knowledge.chunker import MAX_WORDS, MIN_WORDS, split_into_passages, split_into_sections
 from knowledge.model import Article
-from knowledge.text import split_sentences
+from knowledge.text import continues_a_list, split_sentences
 
 WORD = re.compile(r"[^\W_]+")
 VOCABULARY = "pekerja magang jepang kuota biaya visa tes bahasa pelatihan balai kontrak gaji asrama".split()
@@ -82,6 +82,18 @@ def test_list_items_stay_sentences_of_their_own():
     passages = split_into_passages(article("## Dokumen\n- Paspor\n- Kartu keluarga\n- Ijazah SMA"))
     assert [p.text for p in passages] == ["Paspor\nKartu keluarga\nIjazah SMA"]
     assert split_sentences(passages[0].text) == ["Paspor", "Kartu keluarga", "Ijazah SMA"]
+
+
+def test_a_list_cut_between_passages_takes_its_announcement_along():
+    """"paling banyak 80 jam" alone does not say it is a limit of overtime."""
+    rng = Random(3)
+    opening = " ".join(sentence(rng, n, 25) for n in range(6))  # 150 words
+    items = [f"- paling banyak {n} jam lembur untuk jenis kerja ke {n};" for n in range(10)]  # cut after two
+    body = "\n".join(["## Batas lembur", opening, "", "Lembur boleh lebih lama, tetapi ada batas keras:", *items])
+    passages = split_into_passages(article(body))
+    assert len(passages) == 2
+    assert passages[1].text.startswith("Lembur boleh lebih lama, tetapi ada batas keras:")
+    assert not any(continues_a_list(p.text) for p in passages)
 
 
 def test_every_sentence_appears_once_in_order_under_its_heading():
