@@ -117,6 +117,14 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("rumah sakit", "hospital"),
     ("dokter", "doctor"),
     ("visa turis", "visa kunjungan", "tourist visa", "visa waiver", "bebas visa"),
+    # standard or Japanese words that workers write where the articles use another one ("sholat" for "salat");
+    # unknown to the index, they were read as a near spelling of something else ("lajang" as "larang")
+    ("salat", "sholat", "shalat", "solat", "sembahyang"),
+    ("perempuan", "wanita"),
+    ("gaji bersih", "tedori", "手取り", "take home pay", "take-home pay"),
+    ("kabur", "melarikan diri", "shissou", "shissō", "失踪"),
+    ("belum menikah", "lajang", "bujang"),
+    ("denda", "penalti"),
 )
 
 INFORMAL: dict[str, str] = {

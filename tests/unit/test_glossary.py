@@ -23,6 +23,11 @@ from knowledge.text import tokenize
         ("daftar di BLK", "bpvp"),
         ("特定技能って何", "ssw"),
         ("berapa maksimal lembur sebulan?", "batas"),
+        ("boleh sholat jumat di pabrik?", "salat"),
+        ("pernah shissou pas magang", "kabur"),
+        ("magang harus lajang?", "belum menikah"),
+        ("tedori nya brp", "gaji bersih"),
+        ("wanita boleh ikut?", "perempuan"),
     ],
 )
 def test_expansion_adds_the_other_names(question, must_contain):
