@@ -17,7 +17,7 @@ import bm25s
 import numpy as np
 
 from knowledge.glossary import informal_variants
-from knowledge.text import is_stop_word, tokenize
+from knowledge.text import is_root_word, is_stop_word, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
 
@@ -38,6 +38,18 @@ def _edits1(word: str) -> set[str]:
         *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
         *(a + c + b[1:] for a, b in splits if b for c in LETTERS),
         *(a + c + b for a, b in splits for c in LETTERS),
+    }
+
+
+_VARIANT_VOWELS = {"e": "i", "i": "e", "o": "u", "u": "o"}
+
+
+def _spelling_variants(word: str) -> set[str]:
+    """The other spellings of a real Indonesian word: e/i and o/u vary (praktek, praktik; resiko, risiko;
+    kebon, kebun) and an e drops out (telpon, telepon). Any other one-letter change makes another word."""
+    return {
+        *(word[:i] + _VARIANT_VOWELS[char] + word[i + 1:] for i, char in enumerate(word) if char in _VARIANT_VOWELS),
+        *(word[:i] + "e" + word[i:] for i in range(1, len(word))),
     }
 
 
@@ -73,7 +85,9 @@ class LexicalIndex:
 
         Informal spellings (nunggu, dicairin) and typos (magng) would otherwise match nothing and, as
         unknown words, weigh most against answering; a word no variant explains stays unknown. A typo fix
-        keeps the first letter, which misspellings rarely change: "malam" is a word we lack, not "alam".
+        keeps the first letter, which misspellings rarely change: "malam" is a word we lack, not "alam"; and
+        an Indonesian root word is no typo, only maybe another spelling: "marah" (angry) is a word we lack, not
+        "murah" (cheap), but "praktek" is "praktik".
         """
         if token in self._doc_freq:
             return (token,)
@@ -82,7 +96,8 @@ class LexicalIndex:
             if known:
                 return tuple(known)
         if TYPO_MIN_LENGTH <= len(token) <= TYPO_MAX_LENGTH and token.isalpha():
-            fixes = [edit for edit in _edits1(token) if edit in self._doc_freq and edit[0] == token[0]]
+            edits = _spelling_variants(token) if is_root_word(token) else _edits1(token)
+            fixes = [edit for edit in edits if edit in self._doc_freq and edit[0] == token[0]]
             if fixes:
                 return (max(fixes, key=lambda fix: (self._doc_freq[fix], fix)),)
         return self._compound_parts(token)

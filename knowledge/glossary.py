@@ -111,7 +111,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("uang", "money", "cash"),
     ("teman", "friend", "friends"),
     ("atasan", "bos", "boss", "supervisor", "mandor", "manager"),
-    ("kekerasan", "violence", "abuse", "abused", "bully", "dibully", "bullying", "dibentak", "membentak",
+    ("kekerasan", "violence", "abuse", "abused", "bully", "dibully", "bullying", "dibentak", "membentak", "bentak",
      "yelling", "pelecehan", "harassment", "pawahara"),
     ("sakit", "sick", "ill"),
     ("rumah sakit", "hospital"),

@@ -159,6 +159,11 @@ def is_stop_word(word: str) -> bool:
     return word in _STOPWORDS
 
 
+def is_root_word(word: str) -> bool:
+    """Whether a lower-case word is an Indonesian root word (Sastrawi's dictionary): a word, not a typo."""
+    return word in _ROOT_WORDS
+
+
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: lower-case, long vowels plain, stop words out, stemmed, so "pelatihan" finds "latih"."""
     return [_stem(word) for word in _WORD.findall(text.lower().translate(_PLAIN_VOWELS)) if word not in _STOPWORDS]
