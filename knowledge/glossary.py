@@ -50,7 +50,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("industri kayu", "wood industry", "mokuzai", "木材"),
     ("lpk", "lembaga pelatihan kerja"),
     ("sending organization", "sending organisation", "lembaga pengirim", "so", "lpk-so"),
-    ("kanri dantai", "supervising organization", "supervising organisation", "organisasi pengawas", "監理団体"),
+    ("kanri dantai", "supervising organization", "supervising organisation", "organisasi pengawas", "監理団体",
+     "kumiai"),  # what interns call it: most are business cooperatives (事業協同組合)
     ("rso", "registered support organization", "tōroku shien kikan", "toroku shien kikan", "登録支援機関"),
     ("p3mi", "pptkis", "perusahaan penempatan pekerja migran", "agen penyalur"),
     ("kp2mi", "bp2mi", "bnp2tki", "kementerian perlindungan pekerja migran", "badan pelindungan pekerja migran"),

@@ -28,6 +28,7 @@ from knowledge.text import tokenize
         ("magang harus lajang?", "belum menikah"),
         ("tedori nya brp", "gaji bersih"),
         ("wanita boleh ikut?", "perempuan"),
+        ("kumiai gk mau bantu", "kanri dantai"),
     ],
 )
 def test_expansion_adds_the_other_names(question, must_contain):
