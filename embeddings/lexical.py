@@ -41,6 +41,12 @@ def _edits1(word: str) -> set[str]:
     }
 
 
+def _plain_long_vowels(word: str) -> str:
+    """Japanese long vowels as typed on a keyboard ("touroku", "juuminzei") spelled as the index folds the
+    articles' macrons ("tōroku" -> "toroku")."""
+    return word.replace("ou", "o").replace("uu", "u")
+
+
 _VARIANT_VOWELS = {"e": "i", "i": "e", "o": "u", "u": "o"}
 
 
@@ -95,6 +101,9 @@ class LexicalIndex:
             known = [t for t in tokenize(variant) if t in self._doc_freq]
             if known:
                 return tuple(known)
+        plain = [t for t in tokenize(_plain_long_vowels(token)) if t in self._doc_freq]
+        if plain:
+            return tuple(plain)
         if TYPO_MIN_LENGTH <= len(token) <= TYPO_MAX_LENGTH and token.isalpha():
             edits = _spelling_variants(token) if is_root_word(token) else _edits1(token)
             fixes = [edit for edit in edits if edit in self._doc_freq and edit[0] == token[0]]

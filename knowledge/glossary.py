@@ -103,7 +103,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("pensiun", "pension", "nenkin"),
     ("sertifikat", "certificate"),
     ("utang", "hutang", "debt"),
-    ("lembur", "overtime"),
+    ("lembur", "overtime", "zangyo", "zangyou", "残業"),
     ("kontrak", "contract"),
     ("tiket", "ticket", "tiket pesawat", "flight", "flight ticket", "plane ticket", "airfare"),
     ("pulang", "go home", "going home", "return home", "back home", "returning home", "came back", "pulang kampung"),
@@ -126,6 +126,13 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("kabur", "melarikan diri", "shissou", "shissō", "失踪"),
     ("belum menikah", "lajang", "bujang"),
     ("denda", "penalti"),
+    # Japanese words workers use for what the articles say in Indonesian
+    ("kerja sampingan", "arubaito", "baito", "fukugyo", "副業", "アルバイト"),
+    ("pesangon", "taishokukin", "退職金"),
+    ("tunjangan pengangguran", "shitsugyo kyufu", "shitsugyō kyūfu", "失業給付", "失業手当", "kihon teate",
+     "基本手当"),
+    ("apartemen", "apato", "アパート"),
+    ("izin tinggal permanen", "eijuken", "eijū", "eiju", "永住権", "永住"),
 )
 
 INFORMAL: dict[str, str] = {

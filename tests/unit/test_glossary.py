@@ -29,6 +29,8 @@ from knowledge.text import tokenize
         ("tedori nya brp", "gaji bersih"),
         ("wanita boleh ikut?", "perempuan"),
         ("kumiai gk mau bantu", "kanri dantai"),
+        ("zangyo dibayar brp", "lembur"),
+        ("dapet taishokukin ga", "pesangon"),
     ],
 )
 def test_expansion_adds_the_other_names(question, must_contain):

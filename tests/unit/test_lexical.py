@@ -6,7 +6,8 @@ from knowledge.text import tokenize
 
 DOCS = ["Peserta magang harus menunggu hasil seleksi.", "Biaya pelatihan di balai gratis untuk peserta.",
         "Paspor harus disimpan sendiri, jangan ditahan perusahaan.", "Pengalaman kerja di alam terbuka.",
-        "Tenaga asing di Jepang.", "Tiket pesawat murah.", "Ujian praktik kaigo."]
+        "Tenaga asing di Jepang.", "Tiket pesawat murah.", "Ujian praktik kaigo.",
+        "Sistem ikusei shūrō dimulai."]
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +21,7 @@ def index():
      ("disimpen", ("simpan",)), ("korea", ()), ("xyzzy", ()),
      ("malam", ()),  # a typo rarely hits the first letter: "malam" is not "alam", just a word we lack
      ("marah", ()), ("praktek", ("praktik",)),  # a real word is no typo of "murah", only maybe another spelling
+     ("shuurou", ("shuro",)),  # Japanese long vowels typed double, where the article has "shūrō"
      ("kerjasama", ("kerja",)), ("tenagakerja", ("tenaga", "kerja")), ("dijepang", ("jepang",)),  # typed as one
      ("timnas", ()), ("kerjanas", ())],  # every half must be a word we know or a stop word
 )
