@@ -100,6 +100,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("cuti berbayar", "paid leave", "paid holiday", "paid holidays", "annual leave", "yukyu",
      "yūkyū", "yuukyuu", "nenji yūkyū", "有給", "有休", "年休"),
     ("asuransi", "insurance"),
+    ("asuransi kesehatan", "kenko hoken", "kenkō hoken", "健康保険", "health insurance"),
     ("pensiun", "pension", "nenkin"),
     ("sertifikat", "certificate"),
     ("utang", "hutang", "debt"),

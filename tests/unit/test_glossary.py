@@ -31,6 +31,7 @@ from knowledge.text import tokenize
         ("kumiai gk mau bantu", "kanri dantai"),
         ("zangyo dibayar brp", "lembur"),
         ("dapet taishokukin ga", "pesangon"),
+        ("bos suruh pake kenko hoken", "asuransi kesehatan"),
     ],
 )
 def test_expansion_adds_the_other_names(question, must_contain):
