@@ -101,9 +101,10 @@ class LexicalIndex:
             known = [t for t in tokenize(variant) if t in self._doc_freq]
             if known:
                 return tuple(known)
-        plain = [t for t in tokenize(_plain_long_vowels(token)) if t in self._doc_freq]
-        if plain:
-            return tuple(plain)
+        if (plain := _plain_long_vowels(token)) != token:
+            known = [t for t in tokenize(plain) if t in self._doc_freq]
+            if known:
+                return tuple(known)
         if TYPO_MIN_LENGTH <= len(token) <= TYPO_MAX_LENGTH and token.isalpha():
             edits = _spelling_variants(token) if is_root_word(token) else _edits1(token)
             fixes = [edit for edit in edits if edit in self._doc_freq and edit[0] == token[0]]
