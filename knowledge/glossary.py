@@ -26,7 +26,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ssw (i)", "ssw 1", "ssw1", "ssw tipe 1", "ssw type 1", "tokutei ginou 1", "tokutei ginō (i)", "tokutei gino 1",
      "tokutei ginou 1go", "tokutei ginou 1 go", "specified skilled worker (i)", "特定技能1号"),
     ("magang", "pemagangan", "titp", "technical intern training", "ginou jisshuu", "ginō jisshū",
-     "gino jisshu", "ginou jisshu", "jisshusei", "jisshūsei", "intern", "internship", "trainee", "技能実習"),
+     "gino jisshu", "ginou jisshu", "jisshusei", "jisshūsei", "technical intern", "intern", "internship", "trainee",
+     "技能実習"),
     ("ikusei shuro", "ikusei shūrō", "ikusei shuuro", "ikusei", "育成就労", "employment for skill development"),
     ("kaigo", "perawat lansia", "nursing care", "care worker", "caregiver", "careworker", "caregiving",
      "elderly care", "介護"),
@@ -184,11 +185,13 @@ REGIONAL: dict[str, str] = {
 """Regional words mapped like INFORMAL; only function words and a few everyday ones, never a topic."""
 
 
-def _term_pattern(term: str) -> str:
-    """Whole words for Latin script; Japanese is written without spaces, so a plain substring there."""
+def _term_pattern(term: str, plural: bool = False) -> str:
+    """Whole words for Latin script; Japanese is written without spaces, so a plain substring there. With
+    `plural`, an English plural of a name of four letters or more counts too ("drivers", "caregivers")."""
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term):
         return re.escape(term)
-    return rf"(?<!\w){re.escape(term)}(?!\w)"
+    ending = "(?:e?s)?" if plural and len(term) >= 4 and term[-1].isalpha() and term[-1] != "s" else ""
+    return rf"(?<!\w){re.escape(term)}{ending}(?!\w)"
 
 
 def mentions(text: str, terms: tuple[str, ...]) -> bool:
@@ -206,7 +209,7 @@ def _alternation(terms: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _group_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(
-        re.compile("|".join(_term_pattern(term) for term in sorted(group, key=len, reverse=True)))
+        re.compile("|".join(_term_pattern(term, plural=True) for term in sorted(group, key=len, reverse=True)))
         for group in SYNONYMS
     )
 

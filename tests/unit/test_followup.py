@@ -37,6 +37,7 @@ def test_a_message_is_split_into_the_questions_it_asks(message, questions):
     ("lpk di surabaya yg resmi dmn", "itu resmi gak sih? cara ngeceknya gmn", ("lpk",)),
     ("what is kaigo", "do I need nursing diploma", ("kaigo",)),
     ("Is there an SSW level 2 for hotel work?", "and cleaning?", ("ssw",)),  # a field by its short name
+    ("What Japanese level do I need for SSW in food service?", "and for drivers?", ("ssw",)),  # a plural name
     # questions that stand alone carry nothing
     ("gaji kaigo ssw brp kak?", "kalo SSW restoran syarat tesnya apa aja?", ()),
     ("magang im japan umur maksimal brp?", "ujian skill kaigo bisa di indonesia ga?", ()),
@@ -46,6 +47,13 @@ def test_a_follow_up_inherits_only_what_it_lacks(previous, question, carried):
     understood = understand(question, previous)
     assert understood.carried == carried
     assert understood.text.startswith(question) and all(concept in understood.text for concept in carried)
+
+
+def test_a_programme_named_in_several_words_is_replaced_whole():
+    """"technical intern" is one name of magang: replaced by SSW, it leaves no "technical" behind."""
+    understood = understand("what about SSW workers?",
+                            "Can a technical intern change companies if the boss is abusive?")
+    assert "technical" not in understood.text and "change companies" in understood.text
 
 
 def test_english_words_keep_their_endings_when_carried():
