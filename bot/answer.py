@@ -115,14 +115,15 @@ def combine(question: str, lang: str, parts: Sequence[Answer | Decline]) -> Repl
 
 
 def compose(retrieved: Retrieved, decision: Decision, pool: Sequence[Candidate], snapshot: Snapshot,
-            stale_before: date = date.min) -> Answer | Decline:
+            stale_before: date = date.min, lang: str | None = None) -> Answer | Decline:
     """The reply to one searched question, as the decision says: the passage holding the sentence most likely
     to state what was asked (`pool`, best first), read around that sentence, then the few other sentences most
     likely to state it (one of the lead's own passage stands where the passage has it); or where to ask instead.
-    Sources checked before `stale_before` are marked so."""
+    Sources checked before `stale_before` are marked so. `lang` is the language the worker wrote in, when the
+    searched text (a follow-up with the question before it) may be in another."""
     query, hits, articles, idf = retrieved.query, retrieved.hits[:TOP_K], snapshot.articles, snapshot.lexical.idf
     question = query.text
-    lang = detect_language(question)
+    lang = lang or detect_language(question)
     if not decision.answers:
         contacts = snapshot.contacts if decision.points_to_contact else ()
         return _decline(question, lang, decision.reason, query, hits, articles, idf, contacts, stale_before)

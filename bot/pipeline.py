@@ -21,7 +21,7 @@ from bot.sentences import SentenceSelector
 from embeddings.encoder import Encoder
 from embeddings.snapshot import TOP_K, Retrieved, Snapshot
 from knowledge.freshness import STALE_AFTER_DAYS, stale_before
-from knowledge.text import detect_language
+from knowledge.text import detect_language, written_language
 
 Result = Answer | Decline | Reply
 
@@ -99,7 +99,8 @@ class Pipeline:
                     meant, found = Understood(question), alone  # "resep nasi goreng" after an SSW question
                 decision = before = decide_after(decide(found, self.policy), before, meant.leans_back)
                 pool = candidates(found, decision.confident, snapshot, selector) if decision.answers else ()
-                reply = compose(found, decision, pool, snapshot, cutoff)
+                # framed in the language of the worker's own words, not of the question before it carries
+                reply = compose(found, decision, pool, snapshot, cutoff, written_language(question))
                 replies.append(dataclasses.replace(reply, question=question, carried=meant.carried))
             if len(replies) == 1:
                 results.append(replies[0])

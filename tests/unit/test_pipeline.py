@@ -44,6 +44,14 @@ def test_a_follow_up_is_answered_about_the_subject_before_it_and_says_so(snapsho
     assert alone.carried == ()
 
 
+def test_a_follow_up_is_framed_in_the_language_it_was_written_in(snapshot):
+    """The question before it is searched along, but a worker who switches to Indonesian reads Indonesian."""
+    followed = Pipeline().answer(snapshot, ENCODER, ["terus berapa lama boleh tinggal?"],
+                                 previous=["what are the Japanese language requirements for SSW?"])[0]
+    assert followed.carried and followed.lang == "id"
+    assert "(saya pahami: tentang SSW)" in to_plain(followed)
+
+
 def test_a_question_leaning_on_one_that_is_not_ours_is_declined_alike(snapshot):
     reply = Pipeline().answer(snapshot, ENCODER, ["P3MI resmi buat kerja di arab saudi yg bagus apa? terus gajinya brp?"])[0]
     assert isinstance(reply, Reply) and [part.reason for part in reply.parts] == ["elsewhere", "elsewhere"]
