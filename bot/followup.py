@@ -55,13 +55,14 @@ def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str
     "it" refers to anything it names that the glossary knows ("I passed JFT-Basic, is it enough?", "renew my
     passport, it expires soon", "the boss decides my paid leave, is it legal?"); English "that" after it need
     not ("is the agent who told him that a scammer?")."""
-    for pointer in _POINTS_AT_IT.finditer(normalised):
+    pointers = list(_POINTS_AT_IT.finditer(normalised))
+    subjects = [term for kind in SUBJECT_KINDS for terms in own[kind].values() for term in terms]
+    known = ([term for _, terms in matched_groups(normalised) for term in terms]  # "my paid leave, is it legal?"
+             if any(pointer.group().lower() == _ENGLISH_PRONOUN for pointer in pointers) else [])
+    for pointer in pointers:
         before = normalised[:pointer.start()]
         word = pointer.group().lower()
-        if word == _ENGLISH_PRONOUN:  # any concept the glossary knows: "my paid leave date, is it legal?"
-            named = [term for _, terms in matched_groups(normalised) for term in terms]
-        else:
-            named = [term for kind in SUBJECT_KINDS for terms in own[kind].values() for term in terms]
+        named = known if word == _ENGLISH_PRONOUN else subjects
         if word in _TOPIC_MARKERS and any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", before, re.IGNORECASE)
                                           for term in named):
             continue
