@@ -185,10 +185,13 @@ REGIONAL: dict[str, str] = {
 """Regional words mapped like INFORMAL; only function words and a few everyday ones, never a topic."""
 
 
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def _term_pattern(term: str, plural: bool = False) -> str:
     """Whole words for Latin script; Japanese is written without spaces, so a plain substring there. With
     `plural`, an English plural of a name of four letters or more counts too ("drivers", "caregivers")."""
-    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term):
+    if _JAPANESE.search(term):
         return re.escape(term)
     ending = "(?:e?s)?" if plural and len(term) >= 4 and term[-1].isalpha() and term[-1] != "s" else ""
     return rf"(?<!\w){re.escape(term)}{ending}(?!\w)"
@@ -284,11 +287,29 @@ def normalise_informal(text: str, english: bool | None = None) -> str:
     return _WORD.sub(lambda m: _standard_word(m.group(0), english), text.lower())
 
 
+@lru_cache(maxsize=1)
+def _group_openings() -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """Per group, the first words its Latin-script terms open with, and its Japanese terms (matched anywhere)."""
+    return tuple((frozenset(re.match(r"\w+", term).group() for term in group if not _JAPANESE.search(term)),
+                  tuple(term for term in group if _JAPANESE.search(term)))
+                 for group in SYNONYMS)
+
+
+def _words_and_singulars(lowered: str) -> frozenset[str]:
+    words = set(re.findall(r"\w+", lowered))
+    return frozenset(words | {word[:-1] for word in words if word.endswith("s")}
+                     | {word[:-2] for word in words if word.endswith("es")})
+
+
 def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
-    """Each glossary group some term of which occurs in the text, with the terms found."""
+    """Each glossary group some term of which occurs in the text, with the terms found. A group whose terms open
+    with no word of the text is not searched: a hundred alternations run over a long passage took seconds."""
     lowered = text.lower()
+    words = _words_and_singulars(lowered)
     found = []
-    for group, pattern in zip(SYNONYMS, _group_patterns()):
+    for group, pattern, (openings, japanese) in zip(SYNONYMS, _group_patterns(), _group_openings()):
+        if openings.isdisjoint(words) and not any(term in lowered for term in japanese):
+            continue
         terms = [match.group(0) for match in pattern.finditer(lowered)]
         if terms:
             found.append((group, terms))

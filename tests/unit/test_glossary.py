@@ -43,6 +43,18 @@ def test_terms_match_whole_words_only():
     assert Query.parse("resep nasi goreng").expanded == "resep nasi goreng"
 
 
+@pytest.mark.parametrize(("text", "head", "term"), [
+    ("syarat ssw-nya apa", "ssw", "ssw"),  # a hyphen ends a word
+    ("are truck drivers needed?", "angkutan mobil", "drivers"),  # an English plural
+    ("介護の仕事", "kaigo", "介護"),  # Japanese, written without spaces
+    ("g-to-g perawat", "g to g", "g-to-g"),
+    ("boleh pindah ke SSW (ii) kak?", "ssw (ii)", "ssw (ii)"),
+])
+def test_a_group_is_found_whatever_word_its_term_opens_with(text, head, term):
+    """Groups whose terms open with no word of the text are skipped for speed; the ones that match never are."""
+    assert (head, term) in [(group[0], found) for group, terms in matched_groups(text) for found in terms]
+
+
 def test_informal_words_are_normalised():
     assert normalise_informal("Kak, gmn cara daftar yg resmi?") == ", bagaimana cara daftar yang resmi?"
     assert normalise_informal("magang 3 th") == "magang 3 tahun"  # Kamus Alay reads "th" as "tahu"
