@@ -177,8 +177,13 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
                                                 if _asked_about(normalised, terms)} for kind in KINDS}
     replaced = [kind for kind in SUBJECT_KINDS
                 if mine[kind] or kind in ROUTE_KINDS and any(mine[k] for k in ROUTE_KINDS)]
-    # "is it legal?" asks a verdict on the passport it points at; "how often can I take it?" a new thing
-    if own["topic"] or _asks_something_of_its_own(question) and not (points_at_it and answer_type(question) == "yesno"):
+    # a follow-up that points back asks something of what it points at: a verdict on the topic ("is it legal?" of
+    # the passport kept), or anything of the topic when no subject was named ("how long does it take?" of the
+    # pension refund applied for); otherwise "it" is the subject ("how often can I take it?" of JFT-Basic, not
+    # its fee)
+    points_at_topic = points_at_it and (answer_type(question) == "yesno"
+                                        or not any(before[kind] for kind in SUBJECT_KINDS))
+    if own["topic"] or _asks_something_of_its_own(question) and not points_at_topic:
         replaced.append("topic")
     context = _normalised(previous)
     for kind in replaced:

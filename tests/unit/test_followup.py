@@ -168,3 +168,6 @@ def test_a_follow_up_pointing_back_keeps_the_topic_it_points_at():
     meant = understand("is it legal?", "my company keeps my passport")
     assert "passport" in meant.text and "paspor" in meant.carried
     assert "paspor" not in understand("and the cost?", "my company keeps my passport").carried  # a new topic
+    # whatever it asks of it: the refund is still what "it" is
+    meant = understand("how long does it take?", "How do I apply for the nenkin refund after I go home?")
+    assert "nenkin" in meant.text and "pensiun" in meant.carried
