@@ -38,6 +38,9 @@ replaces both kinds of the question before. A field alone ("kalo kaigo?") keeps 
 _OPENS_ON_IT = re.compile(
     r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
     r"|and for|and under|what if|same for)\b", re.IGNORECASE)
+# "kids too?", "for technical intern also can?": the question before, asked again of something else; at the end
+# of a message, for at the start "also"/"juga" add a new question ("aku juga mau tanya ...", "also, how do I ...")
+_ASKS_AGAIN = re.compile(r"\b(?:also|too|as well|juga|jg)(?:\W+\w+)?\W*$", re.IGNORECASE)
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})
 _ENGLISH_PRONOUN = "it"  # refers to the last thing named, a topic too ("renew my passport, it expires soon")
@@ -160,7 +163,8 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     own = _named_by_kind(question)
     normalised = _normalised(question).strip()
     points_at_it = _points_at_subject_before(normalised, own)
-    points_back = points_at_it or bool(_OPENS_ON_IT.search(normalised))
+    asks_again = bool(_ASKS_AGAIN.search(normalised)) and len(set(tokenize(normalised))) < STANDS_ALONE_WORDS
+    points_back = points_at_it or asks_again or bool(_OPENS_ON_IT.search(normalised))
     if not points_back and any(own[kind] for kind in SUBJECT_KINDS):
         return Understood(question)
     # "biayanya?" also points back (the cost of that), though a question with a subject of its own may say it;

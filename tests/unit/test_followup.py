@@ -171,3 +171,16 @@ def test_a_follow_up_pointing_back_keeps_the_topic_it_points_at():
     # whatever it asks of it: the refund is still what "it" is
     meant = understand("how long does it take?", "How do I apply for the nenkin refund after I go home?")
     assert "nenkin" in meant.text and "pensiun" in meant.carried
+
+
+@pytest.mark.parametrize(("previous", "question", "firmly"), [
+    ("Can I bring my wife to Japan on SSW type 2?", "kids too?", True),
+    ("my friend in ssw can bring wife, is it true?", "for technical intern also can?", True),  # names its own
+    ("syarat ssw kaigo apa aja?", "magang jg?", True),
+    # "juga" that adds a question of its own is no sign: only the message's own words may show it leans back
+    ("syarat ssw kaigo apa aja?", "btw aku juga mau tanya cara bikin paspor buat kerja gmn", False),
+])
+def test_a_short_message_asking_the_same_again_leans_on_the_question_before(previous, question, firmly):
+    """"kids too?" means the wife question again, whatever its own words alone look like to the scope model."""
+    meant = understand(question, previous)
+    assert (meant.leans_back and not meant.tentative) == firmly
