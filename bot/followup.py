@@ -38,8 +38,8 @@ replaces both kinds of the question before. A field alone ("kalo kaigo?") keeps 
 _OPENS_ON_IT = re.compile(
     r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
     r"|and for|and under|what if|same for)\b", re.IGNORECASE)
-# "kids too?", "for technical intern also can?": the question before, asked again of something else; at the end
-# of a message, for at the start "also"/"juga" add a new question ("aku juga mau tanya ...", "also, how do I ...")
+# "kids too?", "for technical intern also can?": the question before, asked again of something else. Only at the
+# end of a message: at its start, "also" and "juga" add a new question ("aku juga mau tanya ...", "also, how ...")
 _ASKS_AGAIN = re.compile(r"\b(?:also|too|as well|juga|jg)(?:\W+\w+)?\W*$", re.IGNORECASE)
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})
@@ -163,7 +163,8 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     own = _named_by_kind(question)
     normalised = _normalised(question).strip()
     points_at_it = _points_at_subject_before(normalised, own)
-    asks_again = bool(_ASKS_AGAIN.search(normalised)) and len(set(tokenize(normalised))) < STANDS_ALONE_WORDS
+    says_enough = len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS
+    asks_again = bool(_ASKS_AGAIN.search(normalised)) and not says_enough
     points_back = points_at_it or asks_again or bool(_OPENS_ON_IT.search(normalised))
     if not points_back and any(own[kind] for kind in SUBJECT_KINDS):
         return Understood(question)
@@ -171,7 +172,7 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     # in English, "company?" does not
     possessive = detect_language(question) != "en" and _POSSESSIVE.search(normalise_informal(question))
     tentative = not points_back and not possessive
-    if tentative and new_turn and len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS:
+    if tentative and new_turn and says_enough:
         return Understood(question)  # "Do Japanese employers have to pay for my flight to Japan?" says it all
     previous = _what_was_asked(previous)
     before = _named_by_kind(previous)
