@@ -8,6 +8,7 @@ of the concepts found here, so one vocabulary finds the other.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -209,10 +210,29 @@ def _alternation(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 
 
+@dataclass(frozen=True, slots=True)
+class _GroupMatcher:
+    """One glossary group, compiled once: its pattern, and what a text must hold for the pattern to be worth
+    running (a first word of one of its Latin-script terms, or one of its Japanese terms anywhere)."""
+
+    group: tuple[str, ...]
+    pattern: re.Pattern[str]
+    openings: frozenset[str]
+    japanese: tuple[str, ...]
+
+    def may_match(self, lowered: str, words: frozenset[str]) -> bool:
+        return not self.openings.isdisjoint(words) or any(term in lowered for term in self.japanese)
+
+
 @lru_cache(maxsize=1)
-def _group_patterns() -> tuple[re.Pattern[str], ...]:
+def _group_matchers() -> tuple[_GroupMatcher, ...]:
     return tuple(
-        re.compile("|".join(_term_pattern(term, plural=True) for term in sorted(group, key=len, reverse=True)))
+        _GroupMatcher(
+            group,
+            re.compile("|".join(_term_pattern(term, plural=True) for term in sorted(group, key=len, reverse=True))),
+            frozenset(re.match(r"\w+", term).group() for term in group if not _JAPANESE.search(term)),
+            tuple(term for term in group if _JAPANESE.search(term)),
+        )
         for group in SYNONYMS
     )
 
@@ -287,14 +307,6 @@ def normalise_informal(text: str, english: bool | None = None) -> str:
     return _WORD.sub(lambda m: _standard_word(m.group(0), english), text.lower())
 
 
-@lru_cache(maxsize=1)
-def _group_openings() -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
-    """Per group, the first words its Latin-script terms open with, and its Japanese terms (matched anywhere)."""
-    return tuple((frozenset(re.match(r"\w+", term).group() for term in group if not _JAPANESE.search(term)),
-                  tuple(term for term in group if _JAPANESE.search(term)))
-                 for group in SYNONYMS)
-
-
 def _words_and_singulars(lowered: str) -> frozenset[str]:
     words = set(re.findall(r"\w+", lowered))
     return frozenset(words | {word[:-1] for word in words if word.endswith("s")}
@@ -307,12 +319,12 @@ def matched_groups(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
     lowered = text.lower()
     words = _words_and_singulars(lowered)
     found = []
-    for group, pattern, (openings, japanese) in zip(SYNONYMS, _group_patterns(), _group_openings()):
-        if openings.isdisjoint(words) and not any(term in lowered for term in japanese):
+    for matcher in _group_matchers():
+        if not matcher.may_match(lowered, words):
             continue
-        terms = [match.group(0) for match in pattern.finditer(lowered)]
+        terms = [match.group(0) for match in matcher.pattern.finditer(lowered)]
         if terms:
-            found.append((group, terms))
+            found.append((matcher.group, terms))
     return found
 
 
