@@ -26,7 +26,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "特定技能2号"),
     ("ssw (i)", "ssw 1", "ssw1", "ssw tipe 1", "ssw type 1", "tokutei ginou 1", "tokutei ginō (i)", "tokutei gino 1",
      "tokutei ginou 1go", "tokutei ginou 1 go", "specified skilled worker (i)", "特定技能1号"),
-    ("magang", "pemagangan", "titp", "technical intern training", "ginou jisshuu", "ginō jisshū",
+    ("magang", "pemagangan", "pemagang", "titp", "technical intern training", "ginou jisshuu", "ginō jisshū",
      "gino jisshu", "ginou jisshu", "jisshusei", "jisshūsei", "technical intern", "intern", "internship", "trainee",
      "技能実習"),
     ("ikusei shuro", "ikusei shūrō", "ikusei shuuro", "ikusei", "育成就労", "employment for skill development"),

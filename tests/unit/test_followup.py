@@ -56,6 +56,12 @@ def test_a_programme_named_in_several_words_is_replaced_whole():
     assert "technical" not in understood.text and "change companies" in understood.text
 
 
+def test_an_intern_named_as_a_person_is_the_internship_programme():
+    """Workers call interns "pemagang": it names magang, so a follow-up about SSW replaces it."""
+    understood = understand("kalo ssw gmn, bisa pindah kerja?", "pemagang boleh pindah perusahaan gk?")
+    assert "pemagang" not in understood.text and "perusahaan" in understood.text
+
+
 def test_english_words_keep_their_endings_when_carried():
     """"-nya" ends Indonesian possessives ("biayanya"), not "company"."""
     understood = understand("Will that be different under Ikusei Shuro?", "Can a technical intern change company?")
