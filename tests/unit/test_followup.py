@@ -128,6 +128,9 @@ def test_words_that_only_qualify_a_subject_ask_nothing_of_their_own(question):
     ("terus resep nasi goreng?", False),  # "terus": points back
     ("what about night shifts?", False),
     ("does the company pay?", True),  # "-ny" ends "company", but no English word is a possessive
+    ("the 5 year one?", False),  # "one" stands for a thing named before
+    ("a small one on the arm?", False),
+    ("I want a one year contract", True),  # "one" as a number
 ])
 def test_a_follow_up_that_only_names_no_subject_is_tentative(question, tentative):
     understood = understand(question, "SSW boleh bawa keluarga?")
