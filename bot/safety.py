@@ -6,6 +6,8 @@ diplomas perfectly. They sit beside the decision that applies them (bot/decision
 
 from __future__ import annotations
 
+import re
+
 from knowledge.glossary import mentions, normalise_informal
 
 OTHER_DESTINATIONS = (
@@ -28,11 +30,12 @@ HARMFUL = (
     "answer key", "leaked questions", "orang dalam", "jalur belakang",
     # a false identity: age or birth date changed, another person's papers
     "ganti tanggal lahir", "ubah tanggal lahir", "mengubah tanggal lahir", "ganti umur", "ubah umur",
-    "someone else's",
+    "ganti tahun lahir", "ubah tahun lahir", "mengubah tahun lahir", "change my birth", "change the birth",
+    "change birth", "change my age", "someone else's",
     # evading detection, or deceiving others
     "tidak ketahuan", "tanpa ketahuan", "tidak ketauan", "tanpa ketauan", "tidak terdeteksi", "tanpa terdeteksi",
     "tidak bisa dilacak", "tidak dilacak", "without getting caught", "without being caught", "not get caught",
-    "undetected", "cara nipu", "cara menipu",
+    "undetected", "will not see it", "won't see it", "will not notice", "won't notice", "cara nipu", "cara menipu",
     "how to scam", "how to trick",
 )
 """Requests to deceive or break the law: the bot helps people stay safe, not get round the rules.
@@ -68,9 +71,18 @@ or an offer of a bribe, or whether an offer seen online is genuine, is exactly w
 about."""
 
 
+_INFORMAL_VERB = re.compile(r"\b(\w{3,}?)(?:in|kin)\b")
+
+
+def _without_informal_suffix(text: str) -> str:
+    """Jakarta chat makes a verb of a word with -in/-kin ("palsuin" = memalsukan, "jokiin" = carikan joki): the
+    rules' words are found in the word it is made of."""
+    return _INFORMAL_VERB.sub(lambda match: f"{match.group(0)} {match.group(1)}", text)
+
+
 def safety_reason(text: str) -> str | None:
     """"harmful" or "elsewhere" when a question is outside what the bot may answer, whatever it retrieves."""
-    lowered = normalise_informal(text)
+    lowered = _without_informal_suffix(normalise_informal(text))
     fake_document = (mentions(lowered, FAKE) and mentions(lowered, DOCUMENTS + FAKEABLE)
                      or mentions(lowered, TRADED) and mentions(lowered, DOCUMENTS)
                      or mentions(text.lower(), MADE_FOR_ME) and mentions(lowered, CREDENTIALS))
