@@ -41,8 +41,10 @@ _OPENS_ON_IT = re.compile(
 # "kids too?", "for technical intern also can?": the question before, asked again of something else. Only at the
 # end of a message: at its start, "also" and "juga" add a new question ("aku juga mau tanya ...", "also, how ...")
 _ASKS_AGAIN = re.compile(r"\b(?:also|too|as well|juga|jg)(?:\W+\w+)?\W*$", re.IGNORECASE)
-# "the 5 year one?", "a small one on the arm?": English "one" standing for a thing named before
-_ONE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}ones?\s*(?:$|[?.!,]|(?:on|in|at|for|with|from|of)\b)",
+# "the 5 year one?", "a small one on the arm?", "which one applies to me?": English "one" standing for a thing
+# named before
+_ONE_BEFORE = re.compile(r"\bwhich\s+ones?\b"
+                         r"|\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}ones?\s*(?:$|[?.!,]|(?:on|in|at|for|with|from|of)\b)",
                          re.IGNORECASE)
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})

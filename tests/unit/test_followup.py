@@ -62,6 +62,12 @@ def test_an_intern_named_as_a_person_is_the_internship_programme():
     assert "pemagang" not in understood.text and "perusahaan" in understood.text
 
 
+def test_which_one_points_at_the_things_named_before_even_with_a_subject_of_its_own():
+    understood = understand("which one applies to me as an SSW at a factory?",
+                            "What is the difference between kokumin kenko hoken and shakai hoken?")
+    assert understood.leans_back and "shakai hoken" in understood.text
+
+
 def test_english_words_keep_their_endings_when_carried():
     """"-nya" ends Indonesian possessives ("biayanya"), not "company"."""
     understood = understand("Will that be different under Ikusei Shuro?", "Can a technical intern change company?")
