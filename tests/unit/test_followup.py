@@ -66,6 +66,8 @@ def test_which_one_points_at_the_things_named_before_even_with_a_subject_of_its_
     understood = understand("which one applies to me as an SSW at a factory?",
                             "What is the difference between kokumin kenko hoken and shakai hoken?")
     assert understood.leans_back and "shakai hoken" in understood.text
+    naming_them = understand("which one is cheaper, SSW or magang?", "Can I bring rendang to Japan?")
+    assert not naming_them.leans_back and naming_them.text == "which one is cheaper, SSW or magang?"
 
 
 def test_english_words_keep_their_endings_when_carried():
