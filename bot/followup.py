@@ -126,16 +126,28 @@ def _asks_something_of_its_own(text: str) -> bool:
 _CLAUSE_END = re.compile(r"(?<=[.?!,;])\s+")
 
 
-def _what_was_asked(previous: str) -> str:
+def _what_was_asked(previous: str, new_turn: bool = True) -> str:
     """The question clauses of the message before, and the concepts its other clauses name, without the story
     around them: "aku lulusan smk kesehatan" told with a question about kaigo would pull a question about
-    restaurants towards nursing routes, but "a test called JFT-Basic, what is it?" is about JFT-Basic. Only the
-    subjects: a topic told in passing ("minta dp dulu sebelum tes") is not what was asked."""
+    restaurants towards nursing routes. Only the subjects: a topic told in passing ("minta dp dulu sebelum tes")
+    is not what was asked. A story the question points at ("..., what is it?") is what was asked."""
     clauses = [clause for clause in _CLAUSE_END.split(previous) if clause.strip()]
-    if not any(is_question(clause) for clause in clauses):
+    asks = [is_question(clause) for clause in clauses]
+    if not any(asks):
         return previous
-    kept = [clause if is_question(clause) else _subject_words(clause) for clause in clauses]
+    # in a chat, a story that the question right after it points at is what was asked: "ada potongan kanri hi
+    # dari gaji, apa itu?", "my company fired me suddenly, is that legal?" (within one message, the part that
+    # told the story was searched with it already: measured, keeping it pulls the later parts off)
+    asked_of = [new_turn and not asking and next_asks and _points_at_story(next_clause)
+                for asking, next_asks, next_clause in zip(asks, asks[1:] + [False], clauses[1:] + [""])]
+    kept = [clause if asking or story else _subject_words(clause)
+            for clause, asking, story in zip(clauses, asks, asked_of)]
     return " ".join(" ".join(kept).split())
+
+
+def _points_at_story(question: str) -> bool:
+    """Whether a question points at something told before it and names no subject of its own."""
+    return bool(_POINTS_AT_IT.search(question)) and not any(_named_by_kind(question)[kind] for kind in SUBJECT_KINDS)
 
 
 def _subject_words(text: str) -> str:
@@ -182,7 +194,7 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     tentative = not points_back and not possessive
     if tentative and new_turn and says_enough:
         return Understood(question)  # "Do Japanese employers have to pay for my flight to Japan?" says it all
-    previous = _what_was_asked(previous)
+    previous = _what_was_asked(previous, new_turn)
     before = _named_by_kind(previous)
     # its own subjects replace those before, unless it points at them ("is that accepted instead of the JLPT?")
     # without naming them as what it now asks about ("is it the same for SSW?")
