@@ -110,9 +110,11 @@ def _named_by_kind(text: str) -> dict[str, dict[str, list[str]]]:
 # Words that only qualify a subject ("bidang perikanan", "the nursing care one", "SSW workers", "lpk swasta"):
 # they ask nothing of their own, so "what about the nursing care one?" still asks the age limit asked before.
 _QUALIFIERS = frozenset("""
-    bidang sektor jalur program pekerja orang swasta negeri
-    field sector route programme program one ones worker workers people job jobs under
+    bidang sektor jalur program pekerja orang swasta negeri peserta jepang indonesia
+    field sector route programme program one ones worker workers people job jobs under same participant
+    participants nurse nurses caregiver caregivers japan indonesia
 """.split())
+_QUALIFIER_TOKENS = frozenset(tokenize(" ".join(_QUALIFIERS)))  # as questions are compared: "peserta" is "serta"
 
 
 def _asks_something_of_its_own(text: str) -> bool:
@@ -120,7 +122,7 @@ def _asks_something_of_its_own(text: str) -> bool:
     only the subject is missing, not what is asked about it."""
     normalised = _normalised(text)
     named = {token for _, terms in matched_groups(normalised) for term in terms for token in tokenize(term)}
-    return bool(set(tokenize(normalised)) - named - _QUALIFIERS)
+    return bool(set(tokenize(normalised)) - named - _QUALIFIER_TOKENS)
 
 
 _CLAUSE_END = re.compile(r"(?<=[.?!,;])\s+")

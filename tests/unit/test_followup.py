@@ -142,6 +142,16 @@ def test_words_that_only_qualify_a_subject_ask_nothing_of_their_own(question):
     assert "umur" in understood.carried
 
 
+@pytest.mark.parametrize(("question", "before", "topic"), [
+    ("and in Japan?", "How long does IM Japan training in Indonesia take before departure?", "pelatihan"),
+    ("same for EPA nurses?", "Do SSW workers get their pension contributions back when they go home?", "pensiun"),
+    ("kalau peserta IM Japan?", "berapa lama pelatihan magang di indonesia sebelum berangkat?", "pelatihan"),
+])
+def test_places_and_kinds_of_people_only_qualify_the_subject(question, before, topic):
+    """ "in Japan", "nurses", "peserta" say where or for whom, not what: the topic asked before is kept."""
+    assert topic in understand(question, before).carried
+
+
 @pytest.mark.parametrize(("question", "tentative"), [
     ("resep nasi goreng", True),  # names no subject and does not point back: perhaps a new question
     ("berapa lama prosesnya?", False),  # "-nya": the process of that
