@@ -44,9 +44,9 @@ _ASKS_AGAIN = re.compile(r"\b(?:also|too|as well|juga|jg)(?:\W+\w+)?\W*$", re.IG
 # "the 5 year one?", "a small one on the arm?": English "one" standing for a thing named before
 _ONE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}ones?\s*(?:$|[?.!,]|(?:on|in|at|for|with|from|of)\b)",
                          re.IGNORECASE)
-# "which one applies to me?" chooses among things named before, unless it names them itself, two of a kind
-# ("which one is cheaper, SSW or magang?")
-_WHICH_ONE = re.compile(r"\bwhich\s+ones?\b", re.IGNORECASE)
+# "which one applies to me?", "aku yg SSW masuk yg mana?" chooses among things named before, unless it names them
+# itself, two of a kind ("which one is cheaper, SSW or magang?")
+_WHICH_ONE = re.compile(r"\b(?:which\s+ones?|(?:yang|yg)\s+mana)\b", re.IGNORECASE)
 _POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})
 _ENGLISH_PRONOUN = "it"  # refers to the last thing named, a topic too ("renew my passport, it expires soon")
@@ -185,7 +185,8 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     points_at_it = _points_at_subject_before(normalised, own)
     says_enough = len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS
     asks_again = bool(_ASKS_AGAIN.search(normalised)) and not says_enough
-    chooses_among_before = bool(_WHICH_ONE.search(normalised)) and max(len(own[kind]) for kind in SUBJECT_KINDS) < 2
+    chooses_among_before = (bool(_WHICH_ONE.search(question))  # as typed: normalising drops "mana"
+                            and max(len(own[kind]) for kind in SUBJECT_KINDS) < 2)
     points_back = (points_at_it or asks_again or chooses_among_before or bool(_OPENS_ON_IT.search(normalised))
                    or bool(_ONE_BEFORE.search(normalised)))
     if not points_back and any(own[kind] for kind in SUBJECT_KINDS):

@@ -68,6 +68,8 @@ def test_which_one_points_at_the_things_named_before_even_with_a_subject_of_its_
     assert understood.leans_back and "shakai hoken" in understood.text
     naming_them = understand("which one is cheaper, SSW or magang?", "Can I bring rendang to Japan?")
     assert not naming_them.leans_back and naming_them.text == "which one is cheaper, SSW or magang?"
+    indonesian = understand("aku yg SSW masuk yg mana?", "apa beda kokumin kenko hoken sama shakai hoken?")
+    assert indonesian.leans_back and "shakai hoken" in indonesian.text  # "yg mana": which one, as typed
 
 
 def test_english_words_keep_their_endings_when_carried():
