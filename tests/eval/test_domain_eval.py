@@ -41,12 +41,29 @@ def shipped_snapshot(default_encoder):
     return build_snapshot(loaded.articles, default_encoder, scope=loaded.scope)[0]
 
 
+@pytest.fixture(scope="module")
+def article_texts():
+    loaded = load_articles(SHIPPED_KNOWLEDGE_DIR, today=date.today())
+    return {article.slug: article.body.lower() for article in loaded.articles}
+
+
 def test_every_gold_set_has_floors():
     paths = list(EVAL_DIR.glob("*.yaml"))
     assert {path.stem for path in paths if not is_dialogue_set(path)} == set(FLOORS["sets"]), \
         "a gold set without floors is not held to anything"
     assert {path.stem for path in paths if is_dialogue_set(path)} == set(FLOORS["dialogues"]), \
         "a dialogue set without floors is not held to anything"
+
+
+@pytest.mark.parametrize("path", sorted(EVAL_DIR.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_answerable_gold_question_has_its_key_fact_in_an_article_it_names(path, article_texts):
+    """An article edit that drops a fact's wording turns its question into one no answer can pass: the set then
+    measures nothing there. Mend the gold (the fact as the article now words it), or the article."""
+    articles = article_texts
+    items = load_dialogues(path) if is_dialogue_set(path) else load_eval_set(path).questions
+    dead = [getattr(item, "then", None) or item.text for item in items if item.articles and not any(
+        fact.lower() in articles.get(slug, "") for fact in item.facts for slug in item.articles)]
+    assert not dead, f"{path.stem}: no named article states the key fact of {dead}"
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS["sets"]))
