@@ -112,7 +112,7 @@ def _named_by_kind(text: str) -> dict[str, dict[str, list[str]]]:
 _QUALIFIERS = frozenset("""
     bidang sektor jalur program pekerja orang swasta negeri peserta jepang indonesia
     field sector route programme program one ones worker workers people job jobs under same participant
-    participants nurse nurses caregiver caregivers japan indonesia
+    participants nurse nurses caregiver caregivers japan
 """.split())
 _QUALIFIER_TOKENS = frozenset(tokenize(" ".join(_QUALIFIERS)))  # as questions are compared: "peserta" is "serta"
 
