@@ -36,7 +36,7 @@ replaces both kinds of the question before. A field alone ("kalo kaigo?") keeps 
 # Opening words of a message that leans on the one before ("kalau kaigo?", "terus biayanya?"), and the words
 # that point at the subject before ("itu resmi?", "is that accepted instead of the JLPT?").
 _OPENS_ON_IT = re.compile(
-    r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi|yang tadi|untuk|buat|nah|and|what about|how about"
+    r"^(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|yang|yg|tadi(?=\W*$)|yang tadi|untuk|buat|nah|and|what about|how about"
     r"|and for|and under|what if|same for)\b", re.IGNORECASE)
 # "kids too?", "for technical intern also can?": the question before, asked again of something else. Only at the
 # end of a message: at its start, "also" and "juga" add a new question ("aku juga mau tanya ...", "also, how ...")
@@ -47,7 +47,9 @@ _ONE_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}ones?\s*(?:$|[?.!,
 # "which one applies to me?", "aku yg SSW masuk yg mana?" chooses among things named before, unless it names them
 # itself, two of a kind ("which one is cheaper, SSW or magang?")
 _WHICH_ONE = re.compile(r"\b(?:which\s+ones?|(?:yang|yg)\s+mana)\b", re.IGNORECASE)
-_POINTS_AT_IT = re.compile(r"\b(?:itu|tadi|tersebut|tsb|that|it|those|this one)\b", re.IGNORECASE)
+# "tadi" points back as "yang tadi" or at the end ("kalo itu tadi?"); "tadi temenku bilang ..." is "earlier today"
+_POINTS_AT_IT = re.compile(r"\b(?:itu|(?:yang|yg)\s+tadi|tadi(?=\W*$)|tersebut|tsb|that|it|those|this one)\b",
+                           re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})
 _ENGLISH_PRONOUN = "it"  # refers to the last thing named, a topic too ("renew my passport, it expires soon")
 

@@ -124,6 +124,15 @@ def test_a_follow_up_carries_the_question_before_not_the_story_told_with_it():
     assert "bekasi" in only_a_story.text  # with no question before, all of it is the context
 
 
+def test_tadi_points_back_as_the_one_before_not_as_earlier_today():
+    """ "yang tadi" is the thing before; "tadi temenku bilang ..." only tells when a friend said something."""
+    new_question = understand("kak tadi temenku bilang ada potongan kanri hi dr gaji magang, apa itu?",
+                              "boleh ga magang jadi kasir minimarket?")
+    assert not new_question.leans_back and "minimarket" not in new_question.text
+    assert understand("yg tadi itu aman gk sih?", "lpk di bekasi minta 30jt").leans_back
+    assert understand("kalo yang tadi?", "syarat ssw apa aja?").leans_back
+
+
 def test_a_story_the_question_before_pointed_at_is_carried_in_a_chat():
     """"..., apa itu?" asks about the story itself: the next turn needs it, not only the programme it names."""
     kanri_hi = "kak tadi temenku bilang ada potongan 'kanri hi' tiap bulan dr gaji magang, apa itu?"
