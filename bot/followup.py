@@ -151,7 +151,7 @@ def _what_was_asked(previous: str, new_turn: bool = True) -> str:
 
 def _points_at_story(question: str) -> bool:
     """Whether a question points at something told before it and names no subject of its own."""
-    return bool(_POINTS_AT_IT.search(question)) and not any(_named_by_kind(question)[kind] for kind in SUBJECT_KINDS)
+    return bool(_POINTS_AT_IT.search(question)) and not _subject_words(question)
 
 
 def _subject_words(text: str) -> str:
