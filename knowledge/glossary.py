@@ -23,9 +23,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     # phrase, the "2" is part of a name and not a number the worker quotes (embeddings/snapshot.py)
     ("ssw (ii)", "ssw ii", "ssw 2", "ssw2", "ssw tipe 2", "ssw type 2", "tokutei ginou 2", "tokutei ginō (ii)",
      "tokutei ginou ii", "tokutei gino 2", "tokutei ginou 2go", "tokutei ginou 2 go", "specified skilled worker (ii)",
-     "特定技能2号"),
+     "ssw level 2", "tokutei ginou level 2", "ssw tingkat 2", "tokutei ginou tingkat 2", "特定技能2号"),
     ("ssw (i)", "ssw 1", "ssw1", "ssw tipe 1", "ssw type 1", "tokutei ginou 1", "tokutei ginō (i)", "tokutei gino 1",
-     "tokutei ginou 1go", "tokutei ginou 1 go", "specified skilled worker (i)", "特定技能1号"),
+     "tokutei ginou 1go", "tokutei ginou 1 go", "specified skilled worker (i)", "ssw level 1", "tokutei ginou level 1",
+     "ssw tingkat 1", "tokutei ginou tingkat 1", "特定技能1号"),
     ("magang", "pemagangan", "pemagang", "titp", "technical intern training", "ginou jisshuu", "ginō jisshū",
      "gino jisshu", "ginou jisshu", "jisshusei", "jisshūsei", "technical intern", "intern", "internship", "trainee",
      "技能実習"),

@@ -49,6 +49,8 @@ def test_terms_match_whole_words_only():
     ("介護の仕事", "kaigo", "介護"),  # Japanese, written without spaces
     ("g-to-g perawat", "g to g", "g-to-g"),
     ("boleh pindah ke SSW (ii) kak?", "ssw (ii)", "ssw (ii)"),
+    ("is there tokutei ginou level 2 for kaigo?", "ssw (ii)", "tokutei ginou level 2"),  # the levels, as workers name them
+    ("syarat ssw tingkat 1 apa?", "ssw (i)", "ssw tingkat 1"),
 ])
 def test_a_group_is_found_whatever_word_its_term_opens_with(text, head, term):
     """Groups whose terms open with no word of the text are skipped for speed; the ones that match never are."""
