@@ -50,6 +50,11 @@ _WHICH_ONE = re.compile(r"\b(?:which\s+ones?|(?:yang|yg)\s+mana)\b", re.IGNORECA
 # "tadi" points back as "yang tadi" or at the end ("kalo itu tadi?"); "tadi temenku bilang ..." is "earlier today"
 _POINTS_AT_IT = re.compile(r"\b(?:itu|(?:yang|yg)\s+tadi|tadi(?=\W*$)|tersebut|tsb|that|it|those|this one)\b",
                            re.IGNORECASE)
+# "btw ...", "oh iya, ...", "satu lagi ...", "different question: ...": the worker says a new question begins
+_NEW_QUESTION = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:btw|by the way|oh ya|oh iya|satu (?:lagi|lg)|1 (?:lagi|lg)|(?:tanya|pertanyaan) lain"
+    r"|ganti topik|beda topik|different question|another question|other question|new question|unrelated)\b",
+    re.IGNORECASE)
 _TOPIC_MARKERS = frozenset({"itu", "tersebut", "tsb", "it"})
 _ENGLISH_PRONOUN = "it"  # refers to the last thing named, a topic too ("renew my passport, it expires soon")
 
@@ -58,6 +63,11 @@ STANDS_ALONE_WORDS = 4
 points back is taken as a new question: in the five dialogue sets every follow-up of that sort had at most
 three ("in Tokyo?", "what's the interest rate?"), and most new questions four or more ("btw cara bikin paspor
 gmn?")."""
+
+
+NEW_QUESTION_WORDS = 3
+"""Words of its own after "btw", "satu lagi" or "different question" from which a message is a new question even
+if it points with "itu" ("min satu lagi, kalau paspor ditahan sama perusahaan itu boleh ga sih?")."""
 
 
 def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str]]]) -> bool:
@@ -186,6 +196,9 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     normalised = _normalised(question).strip()
     points_at_it = _points_at_subject_before(normalised, own)
     says_enough = len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS
+    marked_new = _NEW_QUESTION.search(question)
+    if new_turn and marked_new and len(set(tokenize(_normalised(question[marked_new.end():])))) >= NEW_QUESTION_WORDS:
+        return Understood(question)  # "btw kalau di jepang kena gempa apa yg harus dilakukan?", not "btw kalo kaigo?"
     asks_again = bool(_ASKS_AGAIN.search(normalised)) and not says_enough
     chooses_among_before = (bool(_WHICH_ONE.search(question))  # as typed: normalising drops "mana"
                             and max(len(own[kind]) for kind in SUBJECT_KINDS) < 2)

@@ -234,3 +234,12 @@ def test_a_short_message_asking_the_same_again_leans_on_the_question_before(prev
     """"kids too?" means the wife question again, whatever its own words alone look like to the scope model."""
     meant = understand(question, previous)
     assert (meant.leans_back and not meant.tentative) == firmly
+
+
+@pytest.mark.parametrize(("question", "leans_back"), [
+    ("min satu lagi, kalau paspor ditahan sama perusahaan itu boleh ga sih?", False),  # "itu" marks its own topic
+    ("oh iya, kalau gaji dipotong asrama itu boleh ga?", False),
+    ("btw itu wajib ga?", True),  # too little of its own to be a new question
+])
+def test_a_message_that_says_a_new_question_begins_stands_alone(question, leans_back):
+    assert understand(question, "ikusei shuro nanti biayanya ditanggung perusahaan ya?").leans_back is leans_back
