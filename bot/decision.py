@@ -18,7 +18,7 @@ from embeddings.snapshot import TOP_K, Hit, Retrieved
 MIN_COVERAGE = 0.3  # share of the question (IDF-weighted) a passage must cover
 MIN_IN_DOMAIN = 0.4  # the scope model's probability below which a question is not ours (embeddings/scope.py)
 
-REASONS = ("empty", "coverage", "scope", "harmful", "elsewhere")
+REASONS = ("empty", "coverage", "scope", "harmful", "elsewhere", "task")
 """Why a question is declined: no words to search; nothing covers it well enough; it is not about working
 in Japan; it asks for help to cheat or break the law; it is about another country."""
 
@@ -48,7 +48,7 @@ class Decision:
         return not self.off_topic and self.reason != "empty"
 
 
-NOT_OURS = ("scope", "harmful", "elsewhere")
+NOT_OURS = ("scope", "harmful", "elsewhere", "task")
 
 
 def decide_after(decision: Decision, before: Decision | None, leans_back: bool) -> Decision:
@@ -67,6 +67,7 @@ def decide(retrieved: Retrieved, policy: Policy = Policy()) -> Decision:
     confident = tuple(hit for hit in retrieved.hits[:TOP_K] if hit.confidence >= policy.min_coverage)
     off_topic = retrieved.in_domain is not None and retrieved.in_domain < policy.min_in_domain
     reason = safety_reason(retrieved.query.text)
+    off_topic = off_topic or reason == "task"  # no official channel translates a text or does homework
     if reason is None and off_topic:
         reason = "scope"
     if reason is None and not confident:

@@ -71,6 +71,14 @@ or an offer of a bribe, or whether an offer seen online is genuine, is exactly w
 about."""
 
 
+TASK = re.compile(
+    r"^\W*(?:(?:tolong|bantu|bantuin|please|pls|plz|can you|could you|kak|min)\W+)*(?:terjemahin|terjemahkan|translate)\b"
+    r"|\b(?:kerjain|kerjakan|jawab|jawabin|bantu|bantuin)\s+(?:pr|tugas|soal)\b|\b(?:homework|tugas sekolah)\b",
+    re.IGNORECASE)
+"""A task, not a question: translating a text, doing homework. Asked to translate, the bot would answer
+from whatever article shares the text's words; "do the documents need translating?" is a question."""
+
+
 _INFORMAL_VERB = re.compile(r"\b(\w{3,}?)(?:in|kin)\b")
 
 
@@ -81,7 +89,7 @@ def _without_informal_suffix(text: str) -> str:
 
 
 def safety_reason(text: str) -> str | None:
-    """"harmful" or "elsewhere" when a question is outside what the bot may answer, whatever it retrieves."""
+    """"harmful", "elsewhere" or "task" when a message is outside what the bot may answer, whatever it retrieves."""
     lowered = _without_informal_suffix(normalise_informal(text))
     fake_document = (mentions(lowered, FAKE) and mentions(lowered, DOCUMENTS + FAKEABLE)
                      or mentions(lowered, TRADED) and mentions(lowered, DOCUMENTS)
@@ -90,4 +98,6 @@ def safety_reason(text: str) -> str | None:
         return "harmful"
     if mentions(lowered, OTHER_DESTINATIONS) and not mentions(lowered, JAPAN_WORDS):
         return "elsewhere"
+    if TASK.search(text):
+        return "task"
     return None

@@ -34,6 +34,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "Maaf, saya tidak bisa membantu hal itu. Cara yang tidak resmi bisa membuat Anda ditipu, dideportasi, "
             "atau dipenjara. Saya senang membantu lewat jalur yang resmi dan aman."
         ),
+        "decline_task": (
+            "Maaf, saya tidak bisa menerjemahkan teks atau mengerjakan tugas. Saya menjawab pertanyaan soal kerja dan "
+            "magang di Jepang, misalnya: syarat SSW apa saja?"
+        ),
         "decline_empty": "Silakan tulis pertanyaan Anda dengan kata-kata, misalnya: syarat SSW apa saja?",
         "ask_here": "Silakan tanya ke saluran resmi ini:",
         "topics_hint": "Coba tanya soal SSW (Tokutei Ginou), magang ke Jepang, atau pelatihan BPVP, atau pilih /topik.",
@@ -195,6 +199,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "gap_reason_scope": "dianggap di luar urusan bot (model cakupan)",
         "gap_reason_harmful": "aturan: minta bantuan curang",
         "gap_reason_elsewhere": "aturan: negara lain",
+        "gap_reason_task": "aturan: minta terjemahan atau tugas",
         "gap_reason_thumbs_down": "dijawab tapi dinilai 👎",
         "gap_reason_unrecorded": "ditolak (sebabnya belum dicatat waktu itu)",
         "gap_no_passage": "Bagian terdekat: tidak ada.",
@@ -283,6 +288,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "decline_harmful": (
             "Sorry, I can't help with that. Unofficial ways can get you cheated, deported or jailed. I'm glad to "
             "help with the official, safe routes."
+        ),
+        "decline_task": (
+            "Sorry, I can't translate texts or do homework. I answer questions about working and internships in "
+            "Japan, for example: what are the SSW requirements?"
         ),
         "decline_empty": "Please write your question in words, for example: what are the SSW requirements?",
         "ask_here": "Please ask an official channel:",

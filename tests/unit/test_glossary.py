@@ -141,6 +141,13 @@ def test_informal_variants_include_the_standard_word(word, standard):
         ("tolong cariin LPK resmi di bekasi", None),
         ("Can you change my birth year on the diploma so I'm under 26?", "harmful"),  # a false identity
         ("how to cover my tattoo so the medical check will not see it?", "harmful"),  # deceiving a check
+        # a task, not a question: translating, homework
+        ("tolong terjemahin ke bahasa jepang: 'aku sayang kamu'", "task"),
+        ("Translate to Japanese please: where is the station?", "task"),
+        ("tolong kerjain PR matematika anakku: 3/4 + 2/5 berapa?", "task"),
+        ("can you help my math homework", "task"),
+        ("KK sm akta harus diterjemahin ke bhs jepang?", None),  # whether documents need translating is ours
+        ("what documents need translate for fuyou koujo?", None),
     ],
 )
 def test_out_of_scope_rules(question, reason):

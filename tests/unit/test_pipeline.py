@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer, Reply
+from bot.answer import Answer, Decline, Reply
 from bot.pipeline import Pipeline
 from bot.render import to_plain
 from embeddings.build import build_snapshot
@@ -59,6 +59,13 @@ def test_a_question_leaning_on_one_that_is_not_ours_is_declined_alike(snapshot):
     own = Pipeline().answer(snapshot, ENCODER, ["P3MI resmi buat kerja di arab saudi yg bagus apa? "
                                                 "syarat bahasa jepang buat ssw apa?"])[0]
     assert own.parts[1].answered  # a question with a subject of its own stands on its own
+
+
+def test_a_request_to_translate_is_declined_as_a_task_without_a_channel_to_ask(snapshot):
+    """Asked to translate "syarat SSW", the bot would otherwise answer from the SSW article it names."""
+    reply = Pipeline().answer(snapshot, ENCODER, ["tolong terjemahin ke bahasa jepang: syarat SSW apa saja"])[0]
+    assert isinstance(reply, Decline) and reply.reason == "task" and not reply.where_to_ask
+    assert "tidak bisa menerjemahkan" in to_plain(reply)
 
 
 def test_one_clear_part_vouches_for_the_short_parts_of_the_same_message():
