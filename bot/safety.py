@@ -72,7 +72,8 @@ about."""
 
 
 TASK = re.compile(
-    r"^\W*(?:(?:tolong|bantu|bantuin|please|pls|plz|can you|could you|kak|min)\W+)*(?:terjemahin|terjemahkan|translate)\b"
+    r"^\W*(?:(?:tolong|bantu|bantuin|please|pls|plz|can you|could you|kak|min)\W+)*"
+    r"(?:terjemahin|terjemahkan|translate)\b"
     r"|\b(?:kerjain|kerjakan|jawab|jawabin|bantu|bantuin)\s+(?:pr|tugas|soal)\b|\b(?:homework|tugas sekolah)\b",
     re.IGNORECASE)
 """A task, not a question: translating a text, doing homework. Asked to translate, the bot would answer
