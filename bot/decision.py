@@ -20,7 +20,8 @@ MIN_IN_DOMAIN = 0.4  # the scope model's probability below which a question is n
 
 REASONS = ("empty", "coverage", "scope", "harmful", "elsewhere", "task")
 """Why a question is declined: no words to search; nothing covers it well enough; it is not about working
-in Japan; it asks for help to cheat or break the law; it is about another country."""
+in Japan; it asks for help to cheat or break the law; it is about another country; it asks for a task
+(translating a text, doing homework)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,10 +74,12 @@ about."""
 TASK = re.compile(
     r"^\W*(?:(?:tolong|bantu|bantuin|please|pls|plz|can you|could you|kak|min)\W+)*"
     r"(?:terjemahin|terjemahkan|translate)\b"
-    r"|\b(?:kerjain|kerjakan|jawab|jawabin|bantu|bantuin)\s+(?:pr|tugas|soal)\b|\b(?:homework|tugas sekolah)\b",
+    r"|\b(?:kerjain|kerjakan|jawab|jawabin|bantu|bantuin)\s+pr\b|\b(?:homework|tugas sekolah|tugas kuliah)\b",
     re.IGNORECASE)
 """A task, not a question: translating a text, doing homework. Asked to translate, the bot would answer
-from whatever article shares the text's words; "do the documents need translating?" is a question."""
+from whatever article shares the text's words; "do the documents need translating?" is a question, and so is
+translating a document ("terjemahin ijazah ke bahasa jepang dimana?"): the articles say who may do it. Not "soal"
+or "tugas" alone: "bisa bantu soal gaji?" asks about pay, "tugas pemagang" are an intern's duties."""
 
 
 _INFORMAL_VERB = re.compile(r"\b(\w{3,}?)(?:in|kin)\b")
@@ -99,6 +101,6 @@ def safety_reason(text: str) -> str | None:
         return "harmful"
     if mentions(lowered, OTHER_DESTINATIONS) and not mentions(lowered, JAPAN_WORDS):
         return "elsewhere"
-    if TASK.search(text):
+    if TASK.search(text) and not mentions(lowered, DOCUMENTS):
         return "task"
     return None

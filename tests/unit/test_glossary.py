@@ -148,6 +148,9 @@ def test_informal_variants_include_the_standard_word(word, standard):
         ("can you help my math homework", "task"),
         ("KK sm akta harus diterjemahin ke bhs jepang?", None),  # whether documents need translating is ours
         ("what documents need translate for fuyou koujo?", None),
+        ("tolong terjemahin ijazah aku ke bahasa jepang, dimana?", None),  # a document: the articles say who may
+        ("kak bisa bantu soal gaji aku yg telat?", None),  # "soal" is "about"
+        ("tugas pemagang kaigo apa aja?", None),  # an intern's duties
     ],
 )
 def test_out_of_scope_rules(question, reason):
