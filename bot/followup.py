@@ -70,6 +70,11 @@ NEW_QUESTION_WORDS = 3
 if it points with "itu" ("min satu lagi, kalau paspor ditahan sama perusahaan itu boleh ga sih?")."""
 
 
+def _word_count(normalised: str) -> int:
+    """Words of a text's own (distinct tokens, stop words aside), to tell whether it says enough to stand alone."""
+    return len(set(tokenize(normalised)))
+
+
 def _points_at_subject_before(normalised: str, own: dict[str, dict[str, list[str]]]) -> bool:
     """Whether a pointing word ("itu", "that") points at the question before. Indonesian "itu" after a subject
     the question names itself marks that subject as the topic ("BPVP itu apa?" asks what BPVP is), as English
@@ -189,16 +194,17 @@ def understand(question: str, previous: str | None, new_turn: bool = True) -> Un
     minus the story told around the question before (_what_was_asked). A question that stands alone is left
     as it is. One that only names no subject is `tentative`: "resep nasi goreng" after a question about SSW is
     a new question, which the pipeline tells by its own words' scope; so is a new turn (`new_turn`: `previous`
-    is the chat's message before, not an earlier part of the same message) that says enough of its own."""
+    is the chat's message before, not an earlier part of the same message) that says enough of its own, or
+    opens by saying a new question begins ("btw ...", "satu lagi ...")."""
     if not previous:
         return Understood(question)
+    marked_new = _NEW_QUESTION.search(question)
+    if new_turn and marked_new and _word_count(_normalised(question[marked_new.end():])) >= NEW_QUESTION_WORDS:
+        return Understood(question)  # "btw kalau di jepang kena gempa apa yg harus dilakukan?", not "btw kalo kaigo?"
     own = _named_by_kind(question)
     normalised = _normalised(question).strip()
     points_at_it = _points_at_subject_before(normalised, own)
-    says_enough = len(set(tokenize(normalised))) >= STANDS_ALONE_WORDS
-    marked_new = _NEW_QUESTION.search(question)
-    if new_turn and marked_new and len(set(tokenize(_normalised(question[marked_new.end():])))) >= NEW_QUESTION_WORDS:
-        return Understood(question)  # "btw kalau di jepang kena gempa apa yg harus dilakukan?", not "btw kalo kaigo?"
+    says_enough = _word_count(normalised) >= STANDS_ALONE_WORDS
     asks_again = bool(_ASKS_AGAIN.search(normalised)) and not says_enough
     chooses_among_before = (bool(_WHICH_ONE.search(question))  # as typed: normalising drops "mana"
                             and max(len(own[kind]) for kind in SUBJECT_KINDS) < 2)

@@ -59,10 +59,9 @@ def test_every_gold_set_has_floors():
 def test_every_answerable_gold_question_has_its_key_fact_in_an_article_it_names(path, article_texts):
     """An article edit that drops a fact's wording turns its question into one no answer can pass: the set then
     measures nothing there. Mend the gold (the fact as the article now words it), or the article."""
-    articles = article_texts
     items = load_dialogues(path) if is_dialogue_set(path) else load_eval_set(path).questions
     dead = [getattr(item, "then", None) or item.text for item in items if item.articles and not any(
-        fact.lower() in articles.get(slug, "") for fact in item.facts for slug in item.articles)]
+        fact.lower() in article_texts.get(slug, "") for fact in item.facts for slug in item.articles)]
     assert not dead, f"{path.stem}: no named article states the key fact of {dead}"
 
 
