@@ -134,7 +134,7 @@ def main(base: Path, out: Path, hold_out: str, epochs: float, seed: int) -> None
     held = [name for name in hold_out.split(",") if name]
     encoder = SentenceTransformerEncoder(str(base))
     loaded = load_articles(settings.knowledge_dir, today=date.today())
-    snapshot, _ = build_snapshot(loaded.articles, encoder, scope=loaded.scope)
+    snapshot, _ = build_snapshot(loaded.articles, encoder)  # no scope model: what is retrieved does not use it
     asked, used = gold_questions(EVAL_DIR, held)
     rows, stats = triplets(snapshot, encoder, asked)
     random.Random(seed).shuffle(rows)
@@ -145,7 +145,7 @@ def main(base: Path, out: Path, hold_out: str, epochs: float, seed: int) -> None
     seconds, steps = train(model, rows, hp)
     out.mkdir(parents=True, exist_ok=True)
     save_model(model, out, fp16=True)
-    for name in ("README.md", "TRAINING.md", "training.json"):  # stage one's record, which stage two extends
+    for name in ("TRAINING.md", "training.json"):  # stage one's record, which stage two extends
         if (base / name).exists() and not (out / name).exists():
             (out / name).write_text((base / name).read_text(encoding="utf-8"), encoding="utf-8")
     _record(out, base, used, held, stats, hp, seconds, steps, len(rows))
